@@ -1,0 +1,1 @@
+"""Reading sources: encodings, formats, normalisation, chapters, and analysis."""
