@@ -1,0 +1,90 @@
+"""Episode scripts: episode -> scenes -> shots -> lines (episodes/NNN.yaml)."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from microdrama.model.common import (
+    NARRATOR,
+    BeatCue,
+    CameraMove,
+    Emotion,
+    Framing,
+    Identifier,
+    LineKind,
+    Setting,
+    SourceSpan,
+    Strict,
+    TimeOfDay,
+)
+from microdrama.model.version import SCHEMA_VERSION
+
+
+class Line(Strict):
+    speaker: str = Field(min_length=1, description=f"A character id, or '{NARRATOR}' for voice-over")
+    kind: LineKind = "dialogue"
+    emotion: Emotion = "neutral"
+    text: str = Field(min_length=1)
+    source: SourceSpan | None = None
+
+    @model_validator(mode="after")
+    def _text_not_blank(self) -> Line:
+        if not self.text.strip():
+            raise ValueError("a line's text cannot be blank; delete the line instead")
+        return self
+
+
+class Shot(Strict):
+    id: str = Field(pattern=r"^\d+-\d+-\d+$", description="episode-scene-shot, e.g. 3-2-1")
+    framing: Framing = "medium"
+    camera: CameraMove = "static"
+    description: str = Field(default="", description="What we see (action line, △)")
+    characters: list[Identifier] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)
+    seconds: float = Field(gt=0, le=600, description="Estimated duration")
+    source: SourceSpan | None = None
+
+
+class Scene(Strict):
+    id: str = Field(pattern=r"^\d+-\d+$", description="episode-scene, e.g. 3-2 (场次)")
+    location: Identifier
+    time: TimeOfDay = "day"
+    setting: Setting = "INT/EXT"
+    characters: list[Identifier] = Field(default_factory=list)
+    cold_open: bool = Field(default=False, description="A flash-forward placed first as the hook")
+    shots: list[Shot] = Field(min_length=1)
+
+
+class Beat(Strict):
+    """The hook or cliffhanger: which shot carries it and what happens."""
+
+    shot: str = Field(pattern=r"^\d+-\d+-\d+$")
+    text: str = Field(min_length=1)
+    cues: list[BeatCue] = Field(default_factory=list)
+
+
+class Episode(Strict):
+    schema_version: int = SCHEMA_VERSION
+    number: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    summary: str = ""
+    hook: Beat
+    cliffhanger: Beat
+    is_paywall: bool = False
+    seconds: float = Field(ge=0, description="Estimated duration: spoken time plus action")
+    source: SourceSpan | None = None
+    scenes: list[Scene] = Field(min_length=1)
+
+    def shots(self) -> list[Shot]:
+        return [shot for scene in self.scenes for shot in scene.shots]
+
+    def lines(self) -> list[Line]:
+        return [line for shot in self.shots() for line in shot.lines]
+
+    @model_validator(mode="after")
+    def _beats_point_at_shots(self) -> Episode:
+        shot_ids = {shot.id for shot in self.shots()}
+        for name, beat in (("hook", self.hook), ("cliffhanger", self.cliffhanger)):
+            if beat.shot not in shot_ids:
+                raise ValueError(f"{name}.shot '{beat.shot}' is not a shot of this episode")
+        return self

@@ -1,0 +1,113 @@
+"""microdrama.toml: the project's settings, read with tomllib and written with tomlkit.
+
+tomlkit keeps a person's comments and layout when a setting is changed by a command.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import pydantic
+import tomlkit
+from pydantic import Field
+
+from microdrama.errors import ValidationError
+from microdrama.model.common import Language, Strict
+from microdrama.project.atomic import write_text_atomic
+
+Market = Literal["domestic", "overseas"]
+# Paywall defaults: domestic Chinese platforms put it around episodes 8–12, overseas apps earlier.
+PAYWALL_RANGES: dict[str, tuple[int, int]] = {"domestic": (8, 12), "overseas": (3, 8)}
+
+
+class SeriesSettings(Strict):
+    title: str = Field(min_length=1)
+    language: Language
+
+
+class SourceSettings(Strict):
+    files: list[str] = Field(min_length=1)
+    encoding: str = "auto"
+
+
+class AdaptSettings(Strict):
+    episodes: int = Field(default=0, ge=0, le=200, description="0: chosen from the source's length")
+    minutes_per_episode: float = Field(default=1.5, gt=0.25, le=30)
+    market: Market | None = Field(default=None, description="None: domestic for zh, overseas otherwise")
+    paywall: int | Literal["auto", "none"] = "auto"
+
+    def resolved_market(self, language: str) -> Market:
+        return self.market or ("domestic" if language == "zh" else "overseas")
+
+
+class ProjectConfig(Strict):
+    series: SeriesSettings
+    source: SourceSettings
+    adapt: AdaptSettings = AdaptSettings()
+
+
+def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ValidationError(f"{display}: file is missing") from error
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{display}: not UTF-8 text; save it as UTF-8") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationError(f"{display}: TOML syntax error: {error}") from error
+    try:
+        return ProjectConfig.model_validate(data)
+    except pydantic.ValidationError as error:
+        detail = error.errors()[0]
+        location = ".".join(str(step) for step in detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "extra_forbidden":
+            message = "unknown setting (a typo?)"
+        line = _line_of_key(path, str(detail["loc"][-1]))
+        where = f"{display}:{line}" if line else display
+        raise ValidationError(f"{where}: {location}: {message}") from error
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    """TOML errors from pydantic carry no position: find the line that sets the key."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.split("=", 1)[0].strip() == key or line.strip() == f"[{key}]":
+            return number
+    return None
+
+
+def new_config_text(config: ProjectConfig) -> str:
+    document = tomlkit.document()
+    document.add(tomlkit.comment("microdrama project settings. Edit freely: commands read them every run."))
+    document.add(tomlkit.nl())
+    series = tomlkit.table()
+    series.add("title", config.series.title)
+    series.add("language", config.series.language)
+    series["language"].comment("zh or en")
+    document.add("series", series)
+    source = tomlkit.table()
+    source.add("files", config.source.files)
+    source["files"].comment("the input text, kept untouched in source/")
+    source.add("encoding", config.source.encoding)
+    document.add("source", source)
+    adapt = tomlkit.table()
+    adapt.add("episodes", config.adapt.episodes)
+    adapt["episodes"].comment("0 = chosen from the source's length")
+    adapt.add("minutes_per_episode", config.adapt.minutes_per_episode)
+    adapt.add("market", config.adapt.market or ("domestic" if config.series.language == "zh" else "overseas"))
+    adapt["market"].comment("domestic: paywall in episodes 8-12; overseas: 3-8")
+    adapt.add("paywall", config.adapt.paywall)
+    adapt["paywall"].comment('"auto", "none", or an episode number')
+    document.add("adapt", adapt)
+    return tomlkit.dumps(document)
+
+
+def update_config(path: Path, section: str, values: dict[str, object]) -> None:
+    """Change settings in place, keeping the file's comments and layout."""
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    table = document.setdefault(section, tomlkit.table())
+    for key, value in values.items():
+        table[key] = value
+    write_text_atomic(path, tomlkit.dumps(document))
