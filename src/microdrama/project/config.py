@@ -29,7 +29,6 @@ class SeriesSettings(Strict):
 
 class SourceSettings(Strict):
     files: list[str] = Field(min_length=1)
-    encoding: str = "auto"
 
 
 class AdaptSettings(Strict):
@@ -90,7 +89,6 @@ def new_config_text(config: ProjectConfig) -> str:
     source = tomlkit.table()
     source.add("files", config.source.files)
     source["files"].comment("the input text, kept untouched in source/")
-    source.add("encoding", config.source.encoding)
     document.add("source", source)
     adapt = tomlkit.table()
     adapt.add("episodes", config.adapt.episodes)

@@ -1,0 +1,201 @@
+"""The command line: parses arguments, calls the API, shows progress. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from microdrama import __version__, api
+from microdrama.errors import MicrodramaError
+from microdrama.show import print_episode, print_overview
+
+console = Console()
+errors = Console(stderr=True)
+
+STAGE_LABELS = {
+    "read": "Reading the source",
+    "analyse": "Analysing characters and dialogue",
+    "write": "Writing episodes",
+}
+
+
+def _paywall(ctx: click.Context, param: click.Parameter, value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in ("auto", "none"):
+        return text
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise click.BadParameter(f"{value!r} is not an episode number, 'auto' or 'none'")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="microdrama")
+def cli() -> None:
+    """microdrama: turn a story into a vertical micro-drama series (竖屏微短剧).
+
+    Typical use: init a project from a story, adapt it into episodes, show and export them.
+    """
+
+
+PROJECT = click.argument("project", type=click.Path(path_type=Path, file_okay=False))
+
+
+@cli.command()
+@PROJECT
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=True),
+    help="The story: .txt, .md, .epub or .docx.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Source language (detected when omitted).")
+@click.option("--title", help="Series title (default: the title found in the source).")
+@click.option("--force", is_flag=True, help="Replace an existing project folder.")
+def init(project: Path, source: Path, lang: str | None, title: str | None, force: bool) -> None:
+    """Create a series project from a story file."""
+    with console.status("Reading the source…"):
+        created, document = api.init_project(project, source, language=lang, title=title, force=force)
+    config = created.load_config()
+    console.print(
+        f"[green]Created[/] {project} — “{config.series.title}”, {document.language}, "
+        f"{document.char_count:,} characters in {len(document.chapters)} chapter(s), read as {document.encoding}."
+    )
+    console.print(f"Next: [bold]microdrama adapt {_quote(project)}[/]")
+
+
+@cli.command()
+@PROJECT
+@click.option("--episodes", type=click.IntRange(1, 200), help="Number of episodes (default: from the source's length).")
+@click.option("--minutes", type=click.FloatRange(0.5, 30), help="Minutes per episode (default 1.5).")
+@click.option("--market", type=click.Choice(["domestic", "overseas"]), help="Sets the default paywall range.")
+@click.option(
+    "--paywall", callback=_paywall, metavar="N|auto|none", help="Paywall episode: a number, 'auto' or 'none'."
+)
+@click.option("--force", is_flag=True, help="Replace episode files edited by hand since the last adapt.")
+def adapt(
+    project: Path,
+    episodes: int | None,
+    minutes: float | None,
+    market: str | None,
+    paywall: int | str | None,
+    force: bool,
+) -> None:
+    """Plan the series and write the bible and episode scripts (deterministic, no AI)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            for other, task in tasks.items():
+                if other != stage:
+                    bar.update(task, completed=bar.tasks[task].total or 1, total=bar.tasks[task].total or 1)
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        result = api.adapt_project(
+            project,
+            episodes=episodes,
+            minutes=minutes,
+            market=market,
+            paywall=paywall,
+            force=force,
+            progress=progress,
+        )
+    series = result.bible.series
+    paywall_note = f", paywall after episode {series.paywall_episode}" if series.paywall_episode else ", no paywall"
+    console.print(
+        f"[green]Adapted[/] “{series.title}” into {len(result.episodes)} episodes of ~{series.minutes_per_episode:g} min"
+        f"{paywall_note}; {len(result.bible.characters)} characters, {len(result.bible.locations)} locations."
+    )
+    console.print(
+        f"Wrote {project / 'bible.yaml'} and {project / 'episodes'}/. Next: [bold]microdrama show {_quote(project)}[/]"
+    )
+
+
+@cli.command()
+@PROJECT
+@click.option("--episode", "-e", type=click.IntRange(1), help="Print one episode's script instead of the overview.")
+def show(project: Path, episode: int | None) -> None:
+    """Series overview in the terminal (and checks every project file)."""
+    _, bible, episodes = api.load_series(project)
+    if episode is None:
+        print_overview(console, bible, episodes)
+        return
+    chosen = next((e for e in episodes if e.number == episode), None)
+    if chosen is None:
+        raise MicrodramaError(f"there is no episode {episode}; the series has {len(episodes)} episodes")
+    print_episode(console, bible, chosen)
+
+
+@cli.command()
+@PROJECT
+def validate(project: Path) -> None:
+    """Check microdrama.toml, bible.yaml and every episode; errors name file, line and field."""
+    opened, _, episodes = api.load_series(project)
+    opened.load_config()
+    console.print(f"[green]OK[/]: bible.yaml and {len(episodes)} episode file(s) are valid.")
+
+
+@cli.command()
+@PROJECT
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["fountain", "zh-script", "json"]),
+    help="Export format.",
+)
+@click.option("--episode", "-e", type=click.IntRange(1), help="Only this episode.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: build/out/export/FORMAT).",
+)
+def export(project: Path, fmt: str, episode: int | None, out: Path | None) -> None:
+    """Export the scripts: Fountain, a Chinese screenplay (中文剧本, Markdown) or JSON."""
+    paths = api.export_project(project, fmt, episode=episode, out=out)
+    folder = paths[0].parent if paths else out
+    console.print(f"[green]Exported[/] {len(paths)} file(s) to {folder}")
+
+
+def _quote(path: Path) -> str:
+    text = str(path)
+    return f'"{text}"' if " " in text else text
+
+
+def main() -> None:
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        errors.print("[red]interrupted[/]")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except MicrodramaError as error:
+        errors.print("[red]error:[/] ", end="")
+        errors.print(str(error), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        errors.print("[red]interrupted[/]")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

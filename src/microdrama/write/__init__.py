@@ -1,0 +1,1 @@
+"""Planning and writing: source analysis -> series bible, episode plan and scripts."""
