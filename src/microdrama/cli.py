@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from microdrama import __version__, api
@@ -64,7 +65,7 @@ def init(project: Path, source: Path, lang: str | None, title: str | None, force
         created, document = api.init_project(project, source, language=lang, title=title, force=force)
     config = created.load_config()
     console.print(
-        f"[green]Created[/] {project} — “{config.series.title}”, {document.language}, "
+        f"[green]Created[/] {escape(str(project))} — “{escape(config.series.title)}”, {document.language}, "
         f"{document.char_count:,} characters in {len(document.chapters)} chapter(s), read as {document.encoding}."
     )
     console.print(f"Next: [bold]microdrama adapt {_quote(project)}[/]")
@@ -119,7 +120,8 @@ def adapt(
     series = result.bible.series
     paywall_note = f", paywall after episode {series.paywall_episode}" if series.paywall_episode else ", no paywall"
     console.print(
-        f"[green]Adapted[/] “{series.title}” into {len(result.episodes)} episodes of ~{series.minutes_per_episode:g} min"
+        f"[green]Adapted[/] “{escape(series.title)}” into {len(result.episodes)} episodes"
+        f" of ~{series.minutes_per_episode:g} min"
         f"{paywall_note}; {len(result.bible.characters)} characters, {len(result.bible.locations)} locations."
     )
     console.print(

@@ -28,8 +28,8 @@ def print_overview(console: Console, bible: Bible, episodes: list[Episode]) -> N
     series = bible.series
     total = sum(e.seconds for e in episodes)
     facts = [
-        f"[bold]{escape(series.title)}[/]  ({series.language}, {len(episodes)} episodes × ~{series.minutes_per_episode:g} min,"
-        f" {total / 60:.1f} min in all)",
+        f"[bold]{escape(series.title)}[/]  ({series.language}, {len(episodes)} episodes"
+        f" × ~{series.minutes_per_episode:g} min, {total / 60:.1f} min in all)",
         f"Logline: {escape(series.logline)}" if series.logline else "",
         f"Genres: {escape(', '.join(series.genres) or '—')}   Tropes: {escape(', '.join(series.tropes) or '—')}",
         f"Paywall: after episode {series.paywall_episode}" if series.paywall_episode else "Paywall: none",

@@ -1,0 +1,3 @@
+from microdrama.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""Shared fixtures: small original stories and a CLI runner that runs the real entry point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STORIES = FIXTURES / "stories"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> Run:
+    """Run `python -m microdrama` in a subprocess, exactly as a user's shell would."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "microdrama", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def cli() -> type[Run]:
+    return Run
+
+
+@pytest.fixture
+def zh_story() -> Path:
+    return STORIES / "zh-story.txt"
+
+
+@pytest.fixture
+def en_story() -> Path:
+    return STORIES / "en-story.txt"
