@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from screenplain.parsers import fountain  # type: ignore[import-untyped]
+from screenplain.types import Dialog  # type: ignore[import-untyped]
 
 from microdrama.api import load_series
 from microdrama.model import NARRATOR
@@ -63,8 +65,9 @@ def test_story_to_episode_scripts(tmp_path: Path, language: str) -> None:
         result = run_cli("export", project, "--format", fmt)
         assert result.code == 0, result.err
     out = project / "build" / "out" / "export"
-    parsed = fountain.parse(out.joinpath("fountain", "series.fountain").read_text(encoding="utf-8").splitlines())
-    assert len(parsed) > len(episodes)
+    parsed = fountain.parse(io.StringIO(out.joinpath("fountain", "series.fountain").read_text(encoding="utf-8")))
+    dialogs = [element for element in parsed if isinstance(element, Dialog)]
+    assert len(dialogs) == sum(len(e.lines()) for e in episodes)
     series_json = json.loads(out.joinpath("json", "series.json").read_text(encoding="utf-8"))
     schema = json.loads((REPO / "schema" / "series.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(series_json, schema)

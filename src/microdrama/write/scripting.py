@@ -28,6 +28,12 @@ ESTABLISHING_SECONDS = 2.5
 ACTION_MAX_UNITS = {"zh": 40, "en": 25}  # longer narration is voice-over, not an action line
 CLOSE_UP_TENSION = 0.5
 TITLE_UNITS = {"zh": 12, "en": 6}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EN_SPEECH = re.compile(
+    r"\b(said|says|asked|answered|replied|cried|remarked|whispered|exclaimed|added|continued|shouted|muttered|"
+    r"thought|wondered|called|observed|began|returned|murmured|snapped|went on)\b",
+    re.I,
+)
 _SPEECH_TAIL = re.compile(r"[，,：:\s]*(说|道|问|叫|喊|嚷|答|笑道|骂道|叹道)?[，,：:\s]*$")
 
 
@@ -60,15 +66,15 @@ class _Draft:
 
 
 def _line(beat: SourceBeat, cast: Cast) -> Line:
+    """The beat as a script line: its text verbatim, less the comma a speech tag left behind."""
     utterance = beat.utterance
     speaker = NARRATOR if utterance.kind == "narration" else cast.speaker(utterance.speaker)
-    return Line(
-        speaker=speaker,
-        kind=utterance.kind,
-        emotion=utterance.emotion,
-        text=utterance.text.strip(),
-        source=beat.source,
-    )
+    text = utterance.text.rstrip()
+    trimmed = text.rstrip(",，、") if text.rstrip(",，、").strip() else text
+    lead = len(trimmed) - len(trimmed.lstrip())
+    trailing = len(utterance.text) - len(trimmed)
+    source = beat.source.model_copy(update={"start": beat.source.start + lead, "end": beat.source.end - trailing})
+    return Line(speaker=speaker, kind=utterance.kind, emotion=utterance.emotion, text=trimmed.strip(), source=source)
 
 
 def _is_action(beat: SourceBeat, cast: Cast, language: str) -> bool:
@@ -80,13 +86,21 @@ def _action_seconds(beat: SourceBeat) -> float:
     return min(max(beat.seconds * 0.6, MIN_SHOT_SECONDS), 5.0)
 
 
-def _clean_attribution(text: str) -> str:
-    return _SPEECH_TAIL.sub("", text.strip().strip("“”\"'‘’「」")).strip()
+def _clean_attribution(text: str, language: str) -> str:
+    """The action in a speech tag, without the tag: "I wondered, watching her hands shake" ->
+    "Watching her hands shake."; "老栓……伸手过去说" -> "老栓……伸手过去". A bare tag gives ""."""
+    text = text.strip().strip("“”\"'‘’「」").strip()
+    if language == "zh":
+        action = _SPEECH_TAIL.sub("", text).strip("，,；;：: ")
+        return action if len(_CJK.findall(action)) >= 4 else ""
+    clauses = [c.strip() for c in re.split(r"[,;]", text) if c.strip() and not _EN_SPEECH.search(c)]
+    action = ", ".join(clauses)
+    if len(action.split()) < 3:
+        return ""
+    return action[0].upper() + action[1:].rstrip(".") + "."
 
 
-def _drafts_for_scene(
-    beats: list[SourceBeat], cast: Cast, language: str, establishing: str | None
-) -> list[_Draft]:
+def _drafts_for_scene(beats: list[SourceBeat], cast: Cast, language: str, establishing: str | None) -> list[_Draft]:
     drafts: list[_Draft] = []
     if establishing is not None and (not beats or beats[0].utterance.kind != "narration"):
         drafts.append(_Draft("wide", "pan_right", establishing, [], [], [], ESTABLISHING_SECONDS))
@@ -155,9 +169,7 @@ def _drafts_for_scene(
             last.sources.append(beat.source)
             last.beat_indexes.append(beat.index)
             continue
-        intense = (
-            utterance.kind == "inner" or utterance.emotion != "neutral" or beat.tension >= CLOSE_UP_TENSION
-        )
+        intense = utterance.kind == "inner" or utterance.emotion != "neutral" or beat.tension >= CLOSE_UP_TENSION
         exchange = previous_speaker is not None and previous_speaker != speaker
         camera: CameraMove
         if intense:
@@ -169,14 +181,12 @@ def _drafts_for_scene(
             framing, camera = "over_the_shoulder", "static"
         else:
             framing, camera = "medium", "static"
-        characters = [speaker] + (
-            [previous_speaker] if exchange and previous_speaker and framing != "close_up" else []
-        )
+        characters = [speaker] + ([previous_speaker] if exchange and previous_speaker and framing != "close_up" else [])
         drafts.append(
             _Draft(
                 framing,
                 camera,
-                _clean_attribution(utterance.attribution),
+                _clean_attribution(utterance.attribution, language),
                 [_line(beat, cast)],
                 characters,
                 [beat.source],
@@ -189,11 +199,7 @@ def _drafts_for_scene(
 
 
 def _shot(draft: _Draft, shot_id: str, language: str) -> Shot:
-    spoken = (
-        sum(spoken_units(line.text, language) for line in draft.lines)
-        * 60.0
-        / (250 if language == "zh" else 150)
-    )
+    spoken = sum(spoken_units(line.text, language) for line in draft.lines) * 60.0 / (250 if language == "zh" else 150)
     seconds = spoken + BREATH_SECONDS * len(draft.lines) + draft.extra_seconds
     source = None
     for span in draft.sources:
@@ -228,10 +234,7 @@ def find_hook(beats: list[SourceBeat]) -> tuple[SourceBeat, bool]:
 
 
 def short_title(text: str, language: str) -> str:
-    clause = (
-        re.split(r"[，。！？；：,.!?;:…—]", text.strip().strip("“”\"'"), maxsplit=1)[0].strip()
-        or text.strip()
-    )
+    clause = re.split(r"[，。！？；：,.!?;:…—]", text.strip().strip("“”\"'"), maxsplit=1)[0].strip() or text.strip()
     if language == "zh":
         limit = TITLE_UNITS["zh"]
         return clause if len(clause) <= limit else clause[:limit] + "…"
@@ -267,11 +270,10 @@ def script_episode(
         establishing = None
         if new_place:
             place = span.location or ("某处" if language == "zh" else "A place")
-            establishing = (
-                f"{place}，{_TIME_ZH[span.time_of_day]}。"
-                if language == "zh"
-                else f"{place}, {span.time_of_day}."
-            )
+            if language == "zh":
+                establishing = f"{place}，{_TIME_ZH[span.time_of_day]}。"
+            else:
+                establishing = f"{place[0].upper()}{place[1:]}, {span.time_of_day}."
         drafts = _drafts_for_scene(group, cast, language, establishing)
         if scene_index == -1:
             for draft in drafts:
