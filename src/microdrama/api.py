@@ -44,9 +44,7 @@ def init_project(
     recorded = f"source/{source.name}"
     document = read_source(source, language=language, recorded_path=recorded)
     config = ProjectConfig(
-        series=SeriesSettings(
-            title=(title or document.title).strip() or source.stem, language=document.language
-        ),
+        series=SeriesSettings(title=(title or document.title).strip() or source.stem, language=document.language),
         source=SourceSettings(files=[recorded]),
     )
     project = Project.create(root, config, source, force=force)
@@ -102,9 +100,7 @@ def adapt_project(
         )
     source_name = config.source.files[0]
     _report(progress, "read")
-    document = read_source(
-        project.root / source_name, language=config.series.language, recorded_path=source_name
-    )
+    document = read_source(project.root / source_name, language=config.series.language, recorded_path=source_name)
     _report(progress, "analyse")
     analysis = analyze(document)
     _report(progress, "write", 0, 1)
@@ -136,9 +132,7 @@ def load_series(root: Path) -> tuple[Project, Bible, list[Episode]]:
     return project, bible, project.load_episodes(bible)
 
 
-def export_project(
-    root: Path, fmt: str, *, episode: int | None = None, out: Path | None = None
-) -> list[Path]:
+def export_project(root: Path, fmt: str, *, episode: int | None = None, out: Path | None = None) -> list[Path]:
     """Write the scripts as Fountain, a Chinese screenplay (Markdown) or JSON; returns the files."""
     from microdrama.write.export import FORMATS, export_series
 

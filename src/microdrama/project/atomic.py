@@ -28,9 +28,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise MicrodramaError(
-            f"cannot write {path}: {error.strerror}; check permissions and free space"
-        ) from error
+        raise MicrodramaError(f"cannot write {path}: {error.strerror}; check permissions and free space") from error
 
 
 def write_text_atomic(path: Path, text: str) -> None:

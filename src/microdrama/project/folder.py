@@ -73,9 +73,7 @@ class Project:
     @classmethod
     def open(cls, root: Path) -> Project:
         if not root.exists():
-            raise ProjectError(
-                f"{root}: no such project folder; create one with `microdrama init {root} --from STORY`"
-            )
+            raise ProjectError(f"{root}: no such project folder; create one with `microdrama init {root} --from STORY`")
         if not (root / CONFIG_NAME).is_file():
             raise ProjectError(
                 f"{root} is not a microdrama project (no {CONFIG_NAME}); create one with `microdrama init`"
@@ -91,13 +89,9 @@ class Project:
         """
         if root.exists() and not force:
             kind = "project" if (root / CONFIG_NAME).exists() else "folder"
-            raise ProjectError(
-                f"{root}: this {kind} already exists; choose another name or add --force to replace it"
-            )
+            raise ProjectError(f"{root}: this {kind} already exists; choose another name or add --force to replace it")
         if root.exists() and not (root / CONFIG_NAME).exists() and any(root.iterdir()):
-            raise ProjectError(
-                f"{root} is a non-empty folder that is not a microdrama project; refusing to replace it"
-            )
+            raise ProjectError(f"{root} is a non-empty folder that is not a microdrama project; refusing to replace it")
         root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
         try:
@@ -114,9 +108,7 @@ class Project:
                 os.replace(staging, root)
         except OSError as error:
             shutil.rmtree(staging, ignore_errors=True)
-            raise ProjectError(
-                f"cannot create {root}: {error.strerror}; check permissions and free space"
-            ) from error
+            raise ProjectError(f"cannot create {root}: {error.strerror}; check permissions and free space") from error
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -152,9 +144,7 @@ class Project:
         episodes = [self.load_episode(path, bible) for path in self.episode_paths()]
         numbers = [episode.number for episode in episodes]
         if len(set(numbers)) != len(numbers):
-            raise ValidationError(
-                f"{self.display(self.episodes_dir)}: two files have the same episode number"
-            )
+            raise ValidationError(f"{self.display(self.episodes_dir)}: two files have the same episode number")
         return sorted(episodes, key=lambda episode: episode.number)
 
     # -- writing ---------------------------------------------------------------------------

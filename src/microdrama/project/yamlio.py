@@ -51,9 +51,7 @@ def load_yaml(path: Path, display: str) -> Any:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = error.problem or error.context or "invalid YAML"
-        raise ValidationError(
-            f"{display}{line}: YAML syntax error: {problem}; fix the file or restore it"
-        ) from error
+        raise ValidationError(f"{display}{line}: YAML syntax error: {problem}; fix the file or restore it") from error
     except YAMLError as error:
         raise ValidationError(f"{display}: YAML syntax error: {error}") from error
 

@@ -139,9 +139,7 @@ def segment_scenes(
             or (analysis.place is not None and analysis.place != current_place and i - start >= 3)
         )
         if breaks:
-            scenes.append(
-                SceneSpan(start, i - 1, current_place, interior_of.get(current_place), current_time)
-            )
+            scenes.append(SceneSpan(start, i - 1, current_place, interior_of.get(current_place), current_time))
             start = i
         if analysis.place and (breaks or i == start or not current_place):
             current_place = analysis.place

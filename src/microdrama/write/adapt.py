@@ -82,9 +82,7 @@ def adapt_document(
         peak = max(segment[:-1] or segment, key=lambda b: b.tension)
         selected = select_beats(segment, budget, language, importance, keep={segment[-1].index, peak.index})
         episodes.append(
-            script_episode(
-                cut.number, selected, analysis, cast, _summary(segment, language), cut.number == paywall
-            )
+            script_episode(cut.number, selected, analysis, cast, _summary(segment, language), cut.number == paywall)
         )
         _first_episode(bible, episodes[-1])
         if progress is not None:

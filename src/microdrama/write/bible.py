@@ -81,9 +81,7 @@ def build_characters(
                 gender=info.gender or "unknown",
                 age=info.age or "unknown",
                 description=info.description,
-                first_appearance=SourceSpan(file=document.path, start=first.start, end=first.end)
-                if first
-                else None,
+                first_appearance=SourceSpan(file=document.path, start=first.start, end=first.end) if first else None,
                 is_narrator=info.is_narrator,
             )
         )
@@ -91,9 +89,7 @@ def build_characters(
     if needs_someone:
         ids[""] = SOMEONE
         name = "某人" if analysis.language == "zh" else "Someone"
-        characters.append(
-            Character(id=SOMEONE, name=name, role="minor", description="Speaker not named in the source")
-        )
+        characters.append(Character(id=SOMEONE, name=name, role="minor", description="Speaker not named in the source"))
     return characters, ids
 
 

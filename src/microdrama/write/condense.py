@@ -40,8 +40,7 @@ def textrank(term_sets: list[set[str]]) -> list[float]:
     scores = [1.0] * count
     for _ in range(TEXTRANK_ITERATIONS):
         scores = [
-            (1 - DAMPING) + DAMPING * sum(scores[j] * w / out_sums[j] for j, w in weights[i])
-            for i in range(count)
+            (1 - DAMPING) + DAMPING * sum(scores[j] * w / out_sums[j] for j, w in weights[i]) for i in range(count)
         ]
     top = max(scores)
     return [score / top for score in scores] if top else scores

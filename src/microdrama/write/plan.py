@@ -86,11 +86,7 @@ def _cut_score(beats: list[Beat], last: int, ideal: int, span: int) -> float:
         score += 0.2
     if following is not None and following.tension < peak.tension:
         score += 0.1  # the resolution comes next: cut before it
-    if (
-        following is not None
-        and following.paragraph == peak.paragraph
-        and following.utterance.kind == "dialogue"
-    ):
+    if following is not None and following.paragraph == peak.paragraph and following.utterance.kind == "dialogue":
         score -= 0.1  # don't cut a speaker off mid-paragraph
     score -= 0.4 * abs(last - ideal) / max(span, 1)
     return score
