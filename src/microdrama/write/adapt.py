@@ -17,11 +17,11 @@ from microdrama.write.beats import Beat, build_beats
 from microdrama.write.bible import build_bible, presence
 from microdrama.write.condense import narration_salience, select_beats
 from microdrama.write.plan import check_episode_count, choose_paywall, cut_episodes, default_episode_count
-from microdrama.write.scripting import Cast, script_episode
+from microdrama.write.scripting import BREATH_SECONDS, Cast, script_episode
 
-# Share of the episode's minutes given to spoken lines; the rest is action, establishing
-# shots, the cold open and breathing room.
-SPOKEN_SHARE = 0.8
+# Share of the episode's minutes given to lines and their air; the rest is action,
+# establishing shots and the cold open.
+SPOKEN_SHARE = 0.85
 SUMMARY_SENTENCES = 2
 SUMMARY_MAX = {"zh": 120, "en": 60}  # characters / words
 
@@ -80,7 +80,9 @@ def adapt_document(
     for cut in cuts:
         segment = beats[cut.first : cut.last + 1]
         peak = max(segment[:-1] or segment, key=lambda b: b.tension)
-        selected = select_beats(segment, budget, language, importance, keep={segment[-1].index, peak.index})
+        selected = select_beats(
+            segment, budget, language, importance, keep={segment[-1].index, peak.index}, air=BREATH_SECONDS
+        )
         episodes.append(
             script_episode(cut.number, selected, analysis, cast, _summary(segment, language), cut.number == paywall)
         )

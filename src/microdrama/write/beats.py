@@ -6,8 +6,10 @@ line is a beat; each keeps the span of the source it came from.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from microdrama.model import SourceSpan
 from microdrama.text.analysis import Analysis, Utterance, spoken_seconds
@@ -15,6 +17,17 @@ from microdrama.text.document import SourceDocument
 
 # Cue categories that make a beat a hook: something the viewer wants resolved.
 HOOK_CUES = frozenset({"conflict", "threat", "reveal", "reversal", "question"})
+# A longer utterance (a monologue, a page-long narration sentence group) is cut into
+# beats of whole sentences, so condensing can keep part of it and an episode can end inside it.
+MAX_BEAT_SECONDS = 12.0
+# A date or signature line closing a story ("一九一九年四月。") is not a story beat.
+_DATE_LINE = re.compile(
+    r"^[\d一二三四五六七八九十〇○零]{2,4}年([\d一二三四五六七八九十]{1,2}月)?([\d一二三四五六七八九十]{1,3}日)?[。.]?$"
+)
+_SENTENCE_END = {
+    "zh": re.compile(r"[。！？!?…]+[”’」』]*"),
+    "en": re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?]+[\"'”’]*(?=\s)"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,18 +55,46 @@ def build_beats(document: SourceDocument, analysis: Analysis) -> list[Beat]:
     for paragraph_analysis in analysis.paragraphs:
         paragraph = paragraphs[paragraph_analysis.index]
         scene = max(bisect_right(scene_starts, paragraph_analysis.index) - 1, 0)
-        for utterance in paragraph_analysis.utterances:
-            if not utterance.text.strip():
-                continue
-            start, end = paragraph.span(utterance.start, utterance.end)
-            beats.append(
-                Beat(
-                    index=len(beats),
-                    paragraph=paragraph_analysis.index,
-                    scene=scene,
-                    utterance=utterance,
-                    seconds=max(spoken_seconds(utterance.text, analysis.language), 0.5),
-                    source=SourceSpan(file=document.path, start=start, end=end),
+        if _DATE_LINE.match(paragraph.text.strip()):
+            continue
+        for whole in paragraph_analysis.utterances:
+            for utterance in _bounded(whole, analysis.language):
+                if not utterance.text.strip():
+                    continue
+                start, end = paragraph.span(utterance.start, utterance.end)
+                beats.append(
+                    Beat(
+                        index=len(beats),
+                        paragraph=paragraph_analysis.index,
+                        scene=scene,
+                        utterance=utterance,
+                        seconds=max(spoken_seconds(utterance.text, analysis.language), 0.5),
+                        source=SourceSpan(file=document.path, start=start, end=end),
+                    )
                 )
-            )
     return beats
+
+
+def _bounded(utterance: Utterance, language: str) -> list[Utterance]:
+    """The utterance, or consecutive runs of its sentences each at most MAX_BEAT_SECONDS long."""
+    if spoken_seconds(utterance.text, language) <= MAX_BEAT_SECONDS:
+        return [utterance]
+    ends = [m.end() for m in _SENTENCE_END.get(language, _SENTENCE_END["en"]).finditer(utterance.text)]
+    bounds = sorted({0, *ends, len(utterance.text)})
+    pieces: list[Utterance] = []
+    begin = 0
+    for previous, end in pairwise(bounds):
+        if end - begin and spoken_seconds(utterance.text[begin:end], language) > MAX_BEAT_SECONDS and previous > begin:
+            pieces.append(_piece(utterance, begin, previous))
+            begin = previous
+    pieces.append(_piece(utterance, begin, len(utterance.text)))
+    return pieces
+
+
+def _piece(utterance: Utterance, begin: int, end: int) -> Utterance:
+    """Part of an utterance, with leading/trailing spaces trimmed and offsets kept exact."""
+    text = utterance.text[begin:end]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    start = utterance.start + begin + lead
+    return replace(utterance, text=text, start=start, end=start + len(text))

@@ -68,13 +68,19 @@ def select_beats(
     language: str,
     importance: Callable[[Beat], float],
     keep: set[int],
+    air: float = 0.0,
 ) -> list[Beat]:
-    """The beats to script, in source order, within ``budget_seconds`` of spoken time.
+    """The beats to script, in source order, within ``budget_seconds`` of screen time.
 
+    Each beat costs its spoken seconds plus ``air`` (the pause after a line).
     ``keep`` holds beat indexes that must stay (the cliffhanger); ``importance`` adds
     what the caller knows (e.g. whether a main character speaks).
     """
-    if sum(beat.seconds for beat in beats) <= budget_seconds:
+
+    def cost(beat: Beat) -> float:
+        return beat.seconds + air
+
+    if sum(cost(beat) for beat in beats) <= budget_seconds:
         return list(beats)
     salience = narration_salience(beats, language)
 
@@ -83,12 +89,12 @@ def select_beats(
         return base + beat.tension + importance(beat)
 
     chosen = {beat.index for beat in beats if beat.index in keep}
-    used = sum(beat.seconds for beat in beats if beat.index in chosen)
+    used = sum(cost(beat) for beat in beats if beat.index in chosen)
     # Value per second, softened (sqrt) so one long, strong line can still beat two weak ones.
-    for beat in sorted(beats, key=lambda b: value(b) / math.sqrt(b.seconds), reverse=True):
-        if beat.index in chosen or beat.seconds > budget_seconds * 0.3:
+    for beat in sorted(beats, key=lambda b: value(b) / math.sqrt(cost(b)), reverse=True):
+        if beat.index in chosen or cost(beat) > budget_seconds * 0.3:
             continue
-        if used + beat.seconds <= budget_seconds:
+        if used + cost(beat) <= budget_seconds:
             chosen.add(beat.index)
-            used += beat.seconds
+            used += cost(beat)
     return [beat for beat in beats if beat.index in chosen]

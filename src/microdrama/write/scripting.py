@@ -105,6 +105,7 @@ def _drafts_for_scene(beats: list[SourceBeat], cast: Cast, language: str, establ
     if establishing is not None and (not beats or beats[0].utterance.kind != "narration"):
         drafts.append(_Draft("wide", "pan_right", establishing, [], [], [], ESTABLISHING_SECONDS))
     previous_speaker: str | None = None
+    paragraph_of = {beat.index: beat.paragraph for beat in beats}
     for beat in beats:
         utterance = beat.utterance
         last = drafts[-1] if drafts else None
@@ -163,7 +164,7 @@ def _drafts_for_scene(beats: list[SourceBeat], cast: Cast, language: str, establ
             last is not None
             and last.lines
             and last.lines[-1].speaker == speaker
-            and beat.index - 1 in last.beat_indexes
+            and (beat.index - 1 in last.beat_indexes or paragraph_of.get(last.beat_indexes[-1]) == beat.paragraph)
         ):
             last.lines.append(_line(beat, cast))
             last.sources.append(beat.source)
@@ -182,11 +183,14 @@ def _drafts_for_scene(beats: list[SourceBeat], cast: Cast, language: str, establ
         else:
             framing, camera = "medium", "static"
         characters = [speaker] + ([previous_speaker] if exchange and previous_speaker and framing != "close_up" else [])
+        action = _clean_attribution(utterance.attribution, language)
+        if last is not None and action == last.description:
+            action = ""  # one tag can frame two quotes; show its action once
         drafts.append(
             _Draft(
                 framing,
                 camera,
-                _clean_attribution(utterance.attribution, language),
+                action,
                 [_line(beat, cast)],
                 characters,
                 [beat.source],
@@ -234,12 +238,23 @@ def find_hook(beats: list[SourceBeat]) -> tuple[SourceBeat, bool]:
 
 
 def short_title(text: str, language: str) -> str:
-    clause = re.split(r"[，。！？；：,.!?;:…—]", text.strip().strip("“”\"'"), maxsplit=1)[0].strip() or text.strip()
-    if language == "zh":
-        limit = TITLE_UNITS["zh"]
-        return clause if len(clause) <= limit else clause[:limit] + "…"
-    words = clause.split()
-    return " ".join(words[: TITLE_UNITS["en"]]) + ("…" if len(words) > TITLE_UNITS["en"] else "")
+    """An episode title from its hook: the opening clauses, at least a few words, cut short."""
+    clauses = [c.strip() for c in re.split(r"[，。！？；：,.!?;:…—]+", text.strip().strip("“”\"'")) if c.strip()]
+    if not clauses:
+        return text.strip()[:12] or "…"
+    separator, limit, least = ("，", TITLE_UNITS["zh"], 4) if language == "zh" else (", ", TITLE_UNITS["en"], 3)
+    title = clauses[0]
+    for clause in clauses[1:]:
+        if _title_units(title, language) >= least:
+            break
+        title += separator + clause
+    if _title_units(title, language) <= limit:
+        return title
+    return (title[:limit] if language == "zh" else " ".join(title.split()[:limit])) + "…"
+
+
+def _title_units(text: str, language: str) -> int:
+    return len(text) if language == "zh" else len(text.split())
 
 
 def script_episode(
