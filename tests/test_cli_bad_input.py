@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -118,14 +117,12 @@ def test_commands_on_something_that_is_not_a_project(tmp_path: Path) -> None:
     assert_refused(result.code, result.err, "microdrama init")
 
 
-def test_read_only_project_folder(tmp_path: Path, zh_story: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
+def test_an_unwritable_episodes_folder_is_a_clear_error(tmp_path: Path, zh_story: Path) -> None:
+    """Root ignores permissions, so block the folder by putting a file where it should be."""
     project = tmp_path / "series"
     assert run_cli("init", project, "--from", zh_story).code == 0
-    project.chmod(0o555)
-    try:
-        result = run_cli("adapt", project)
-        assert_refused(result.code, result.err, "cannot write")
-    finally:
-        project.chmod(0o755)
+    (project / "episodes").rmdir()
+    (project / "episodes").write_text("in the way", encoding="utf-8")
+    result = run_cli("adapt", project, "--episodes", "3")
+    assert_refused(result.code, result.err, "cannot write", "episodes")
+    assert (project / "episodes").read_text(encoding="utf-8") == "in the way"

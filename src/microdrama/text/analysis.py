@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from microdrama.text.document import SourceDocument
@@ -175,7 +176,7 @@ def content_terms(text: str, language: str) -> set[str]:
     """Terms for sentence similarity (TextRank): CJK character bigrams, or lowercase words."""
     if language == "zh":
         chars = _CJK.findall(text)
-        return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+        return {a + b for a, b in pairwise(chars)}
     return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
 
 
