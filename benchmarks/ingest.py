@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import corpus_folder, run_child, write_section
+from microdrama.text.reader import read_source
 
 SIZES = (100_000, 500_000, 2_000_000)
 GOAL_SECONDS, GOAL_MB = 60.0, 2048.0
@@ -31,11 +32,21 @@ def chapters_of_corpus() -> list[str]:
     return parts
 
 
+def normalised_share(parts: list[str], folder: Path) -> float:
+    """Characters left after reading (notes, indents and wraps go) per raw character."""
+    sample = folder / "sample.txt"
+    raw = "".join(f"\n　　第{n}章\n\n{part}" for n, part in enumerate(parts, start=1))
+    sample.write_text(raw, encoding="utf-8")
+    return read_source(sample).char_count / len(raw)
+
+
 def build_novel(target_chars: int, folder: Path) -> Path:
+    """A novel of about ``target_chars`` characters *after* normalisation."""
     parts = chapters_of_corpus()
+    raw_target = target_chars / normalised_share(parts, folder)
     out: list[str] = ["　　长篇测试小说\n\n"]
     size, number = 0, 0
-    while size < target_chars:
+    while size < raw_target:
         part = parts[number % len(parts)]
         number += 1
         heading = f"\n　　第{number}章\n\n"
