@@ -24,9 +24,14 @@ MAX_BEAT_SECONDS = 12.0
 _DATE_LINE = re.compile(
     r"^[\d一二三四五六七八九十〇○零]{2,4}年([\d一二三四五六七八九十]{1,2}月)?([\d一二三四五六七八九十]{1,3}日)?[。.]?$"
 )
-_SENTENCE_END = {
-    "zh": re.compile(r"[。！？!?…]+[”’」』]*"),
-    "en": re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?]+[\"'”’]*(?=\s)"),
+# Where a long utterance may be cut, strongest first: sentence ends, then clause ends.
+_CUT_POINTS = {
+    "zh": (re.compile(r"[。！？!?…]+[”’」』]*"), re.compile(r"[；;：:]"), re.compile(r"[，,、]")),
+    "en": (
+        re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?]+[\"'”’]*(?=\s)"),
+        re.compile(r"[;:](?=\s)"),
+        re.compile(r",(?=\s)"),
+    ),
 }
 
 
@@ -76,19 +81,31 @@ def build_beats(document: SourceDocument, analysis: Analysis) -> list[Beat]:
 
 
 def _bounded(utterance: Utterance, language: str) -> list[Utterance]:
-    """The utterance, or consecutive runs of its sentences each at most MAX_BEAT_SECONDS long."""
-    if spoken_seconds(utterance.text, language) <= MAX_BEAT_SECONDS:
-        return [utterance]
-    ends = [m.end() for m in _SENTENCE_END.get(language, _SENTENCE_END["en"]).finditer(utterance.text)]
-    bounds = sorted({0, *ends, len(utterance.text)})
+    """The utterance, or consecutive runs of it each at most MAX_BEAT_SECONDS long,
+    cut at sentence ends, or at clause ends inside an overlong sentence."""
+    text = utterance.text
     pieces: list[Utterance] = []
-    begin = 0
-    for previous, end in pairwise(bounds):
-        if end - begin and spoken_seconds(utterance.text[begin:end], language) > MAX_BEAT_SECONDS and previous > begin:
-            pieces.append(_piece(utterance, begin, previous))
-            begin = previous
-    pieces.append(_piece(utterance, begin, len(utterance.text)))
+    for begin, end in _runs(text, 0, len(text), language, 0):
+        pieces.append(_piece(utterance, begin, end))
     return pieces
+
+
+def _runs(text: str, begin: int, end: int, language: str, level: int) -> list[tuple[int, int]]:
+    """Split text[begin:end] into runs that fit MAX_BEAT_SECONDS, using cut points of ``level`` and finer."""
+    cut_points = _CUT_POINTS.get(language, _CUT_POINTS["en"])
+    if spoken_seconds(text[begin:end], language) <= MAX_BEAT_SECONDS or level >= len(cut_points):
+        return [(begin, end)]
+    cuts = [begin + m.end() for m in cut_points[level].finditer(text[begin:end])]
+    bounds = sorted({begin, *cuts, end})
+    runs: list[tuple[int, int]] = []
+    start = begin
+    for previous, stop in pairwise(bounds):
+        if spoken_seconds(text[start:stop], language) > MAX_BEAT_SECONDS and previous > start:
+            runs.append((start, previous))
+            start = previous
+    runs.append((start, end))
+    # a run still too long (one overlong sentence) is cut at the next finer level
+    return [piece for run in runs for piece in _runs(text, run[0], run[1], language, level + 1)]
 
 
 def _piece(utterance: Utterance, begin: int, end: int) -> Utterance:
