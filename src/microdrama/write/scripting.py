@@ -34,7 +34,7 @@ _EN_SPEECH = re.compile(
     r"thought|wondered|called|observed|began|returned|murmured|snapped|went on)\b",
     re.I,
 )
-_SPEECH_TAIL = re.compile(r"[，,：:\s]*(说|道|问|叫|喊|嚷|答|笑道|骂道|叹道)?[，,：:。\s]*$")
+_SPEECH_TAIL = re.compile(r"[，,：:\s]*(说|道|问|叫|喊|嚷|答|笑道|骂道|叹道|心想|想道|暗想)?[，,：:。\s]*$")
 
 
 @dataclass
