@@ -8,7 +8,19 @@ from pathlib import Path
 import pytest
 
 from microdrama.errors import ValidationError
-from microdrama.model import Beat, Bible, Character, Episode, Line, Location, Scene, Series, Shot, SourceSpan
+from microdrama.model import (
+    SCHEMA_VERSION,
+    Beat,
+    Bible,
+    Character,
+    Episode,
+    Line,
+    Location,
+    Scene,
+    Series,
+    Shot,
+    SourceSpan,
+)
 from microdrama.model.schema import render, schema_documents
 from microdrama.project.folder import check_references
 from microdrama.project.yamlio import load_yaml, save_model, validate
@@ -106,9 +118,21 @@ def test_unknown_fields_and_yaml_syntax_errors_are_clear(tmp_path: Path) -> None
 def test_a_file_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "bible.yaml"
     save_model(path, small_bible())
-    path.write_text(path.read_text(encoding="utf-8").replace("schema_version: 1", "schema_version: 99"), "utf-8")
+    current = f"schema_version: {SCHEMA_VERSION}"
+    path.write_text(path.read_text(encoding="utf-8").replace(current, "schema_version: 99"), "utf-8")
     with pytest.raises(ValidationError, match="newer microdrama"):
         validate(Bible, load_yaml(path, "bible.yaml"), "bible.yaml", "bible")
+
+
+def test_a_version_1_file_is_migrated_on_load(tmp_path: Path) -> None:
+    path = tmp_path / "bible.yaml"
+    save_model(path, small_bible())
+    text = path.read_text(encoding="utf-8").replace(f"schema_version: {SCHEMA_VERSION}", "schema_version: 1")
+    lines = [line for line in text.splitlines() if not line.startswith("narrator_voice:")]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    bible = validate(Bible, load_yaml(path, "bible.yaml"), "bible.yaml", "bible")
+    assert bible.schema_version == SCHEMA_VERSION
+    assert bible.characters[0].look is None
 
 
 def test_model_rules() -> None:

@@ -2,6 +2,7 @@
 
 from microdrama.model.bible import Bible, Character, Location, Series
 from microdrama.model.common import NARRATOR, SourceSpan
+from microdrama.model.media import CharacterLook, LocationLook, Voice
 from microdrama.model.script import Beat, Episode, Line, Scene, Shot
 from microdrama.model.version import SCHEMA_VERSION
 
@@ -11,11 +12,14 @@ __all__ = [
     "Beat",
     "Bible",
     "Character",
+    "CharacterLook",
     "Episode",
     "Line",
     "Location",
+    "LocationLook",
     "Scene",
     "Series",
     "Shot",
     "SourceSpan",
+    "Voice",
 ]

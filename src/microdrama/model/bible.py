@@ -15,6 +15,7 @@ from microdrama.model.common import (
     SourceSpan,
     Strict,
 )
+from microdrama.model.media import CharacterLook, LocationLook, Voice
 from microdrama.model.version import SCHEMA_VERSION
 
 
@@ -45,6 +46,8 @@ class Character(Strict):
     first_appearance: SourceSpan | None = None
     first_episode: int | None = Field(default=None, ge=1)
     is_narrator: bool = Field(default=False, description="The first-person narrator of the source")
+    look: CharacterLook | None = Field(default=None, description="Filled by build when missing")
+    voice: Voice | None = Field(default=None, description="Filled by build when missing")
 
     @model_validator(mode="after")
     def _not_reserved(self) -> Character:
@@ -59,6 +62,7 @@ class Location(Strict):
     setting: Setting = "INT/EXT"
     description: str = ""
     first_appearance: SourceSpan | None = None
+    look: LocationLook | None = Field(default=None, description="Filled by build when missing")
 
 
 class Bible(Strict):
@@ -66,6 +70,7 @@ class Bible(Strict):
     series: Series
     characters: list[Character] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
+    narrator_voice: Voice | None = Field(default=None, description="The voice-over; filled by build when missing")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Bible:

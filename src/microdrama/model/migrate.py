@@ -12,8 +12,18 @@ from typing import Any
 from microdrama.model.version import SCHEMA_VERSION
 
 Data = dict[str, Any]
+
+
+def _unchanged(data: Data) -> Data:
+    """Version 2 only added optional fields (looks and voices): version 1 data is valid as is."""
+    return data
+
+
 # (kind, from_version) -> step; kinds: "bible", "episode".
-MIGRATIONS: dict[tuple[str, int], Callable[[Data], Data]] = {}
+MIGRATIONS: dict[tuple[str, int], Callable[[Data], Data]] = {
+    ("bible", 1): _unchanged,
+    ("episode", 1): _unchanged,
+}
 
 
 class SchemaVersionError(ValueError):
