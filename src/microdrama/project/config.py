@@ -41,10 +41,22 @@ class AdaptSettings(Strict):
         return self.market or ("domestic" if language == "zh" else "overseas")
 
 
+class RenderSettings(Strict):
+    licence: str = Field(default="", description="备案号 / licence line shown in episode 1's opening credits")
+    music: str | None = Field(
+        default=None, description="Music bed (audio file inside the project), ducked under voices"
+    )
+    crossfade_seconds: float = Field(default=0.3, ge=0, le=2)
+    loudness_lufs: float = Field(default=-14.0, ge=-31, le=-5, description="Integrated loudness target")
+    burn_subtitles: bool = True
+    workers: int = Field(default=0, ge=0, le=64, description="Parallel build workers; 0 = one per core")
+
+
 class ProjectConfig(Strict):
     series: SeriesSettings
     source: SourceSettings
     adapt: AdaptSettings = AdaptSettings()
+    render: RenderSettings = RenderSettings()
 
 
 def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
@@ -99,6 +111,16 @@ def new_config_text(config: ProjectConfig) -> str:
     adapt.add("paywall", config.adapt.paywall)
     adapt["paywall"].comment('"auto", "none", or an episode number')
     document.add("adapt", adapt)
+    render = tomlkit.table()
+    render.add("licence", config.render.licence)
+    render["licence"].comment("备案号 / licence line for episode 1's opening credits")
+    render.add("crossfade_seconds", config.render.crossfade_seconds)
+    render.add("loudness_lufs", config.render.loudness_lufs)
+    render.add("burn_subtitles", config.render.burn_subtitles)
+    render.add("workers", config.render.workers)
+    render["workers"].comment("0 = one per core")
+    render.add(tomlkit.comment('music = "source/music.mp3"  # optional music bed, ducked under voices'))
+    document.add("render", render)
     return tomlkit.dumps(document)
 
 

@@ -1,0 +1,1 @@
+"""Script -> timeline: one intermediate representation per episode (clips, audio, subtitles)."""
