@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from microdrama.errors import UsageError
+from microdrama.build.pipeline import BuildReport
+from microdrama.errors import MicrodramaError, UsageError
 from microdrama.model import Bible, Episode
 from microdrama.project import Project
 from microdrama.project.atomic import write_text_atomic
@@ -111,6 +112,7 @@ def adapt_project(
         config.series.title,
         lambda done, total: _report(progress, "write", done, total),
     )
+    _keep_cast(project, adaptation.bible)
     written = [project.bible_path]
     project.save_bible(adaptation.bible)
     for episode in adaptation.episodes:
@@ -123,6 +125,25 @@ def adapt_project(
     if overrides:
         update_config(project.config_path, "adapt", overrides)
     return AdaptResult(project, adaptation.bible, adaptation.episodes, analysis, written)
+
+
+def _keep_cast(project: Project, bible: Bible) -> None:
+    """Looks and voices chosen in the old bible stay with the same character ids."""
+    if not project.has_bible():
+        return
+    try:
+        old = project.load_bible()
+    except MicrodramaError:
+        return  # a broken old bible has nothing reliable to keep
+    bible.narrator_voice = old.narrator_voice
+    for character in bible.characters:
+        previous = old.character(character.id)
+        if previous is not None:
+            character.look, character.voice = previous.look, previous.voice
+    for location in bible.locations:
+        earlier = old.location(location.id)
+        if earlier is not None:
+            location.look = earlier.look
 
 
 def load_series(root: Path) -> tuple[Project, Bible, list[Episode]]:
@@ -150,3 +171,28 @@ def export_project(root: Path, fmt: str, *, episode: int | None = None, out: Pat
         write_text_atomic(path, content)
         paths.append(path)
     return paths
+
+
+def build(
+    root: Path,
+    *,
+    episodes: str | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BuildReport:
+    """Voices, frames, timelines, subtitles and MP4s for what is missing or stale (build/out/)."""
+    from microdrama.build.pipeline import build_project
+
+    return build_project(root, episodes=episodes, executor=executor, workers=workers, progress=progress)
+
+
+def preview(root: Path, episode: int, progress: Callable[[str, int, int], None] | None = None) -> Path:
+    """The storyboard sheet of one episode (frames and timing, no video render); returns its path."""
+    from microdrama.build.pipeline import build_project
+
+    report = build_project(root, episodes=str(episode), progress=progress, preview_only=True)
+    outcome = report.episodes[0]
+    if outcome.status == "failed":
+        raise MicrodramaError(f"episode {episode} could not be previewed: {'; '.join(outcome.errors)}")
+    return Project(root).out_dir / f"ep{episode:03d}.storyboard.png"

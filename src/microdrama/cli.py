@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from microdrama import __version__, api
 from microdrama.errors import MicrodramaError
@@ -173,6 +176,82 @@ def export(project: Path, fmt: str, episode: int | None, out: Path | None) -> No
     paths = api.export_project(project, fmt, episode=episode, out=out)
     folder = paths[0].parent if paths else out
     console.print(f"[green]Exported[/] {len(paths)} file(s) to {folder}")
+
+
+@cli.command()
+@PROJECT
+@click.option("--episodes", "-e", "episodes", help="Only these episodes: 3, 3-5 or 1,4-6 (default: all).")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "serial", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where tasks run: a local process pool, this process, or Ray (RAY_ADDRESS, else a local Ray).",
+)
+@click.option(
+    "--workers", type=click.IntRange(0, 64), help="Parallel workers (default: render.workers; 0 = one per core)."
+)
+def build(project: Path, episodes: str | None, executor: str, workers: int | None) -> None:
+    """Voices, frames, timelines, subtitles and 9:16 MP4 episodes for whatever is missing or stale."""
+    with _stage_bars() as progress:
+        report = api.build(project, episodes=episodes, executor=executor, workers=workers, progress=progress)
+    table = Table(title="Build")
+    for column in ("episode", "status", "length", "file"):
+        table.add_column(column)
+    for outcome in report.episodes:
+        style = {"failed": "red", "rendered": "green"}.get(outcome.status, "")
+        video = escape(str(outcome.video)) if outcome.video and outcome.status != "failed" else ""
+        table.add_row(
+            str(outcome.number),
+            f"[{style}]{outcome.status}[/]" if style else outcome.status,
+            f"{outcome.seconds:.1f}s" if outcome.seconds else "",
+            video,
+        )
+    console.print(table)
+    made = ", ".join(f"{count} {stage}" for stage, count in sorted(report.made.items()) if count) or "nothing"
+    reused = sum(report.reused.values())
+    console.print(f"Made {made}; reused {reused} cached artifact(s) in {report.seconds:.1f}s.")
+    if report.contact_sheet:
+        console.print(f"Contact sheet: {escape(str(report.contact_sheet))}")
+    for outcome in report.episodes:
+        for warning in outcome.warnings:
+            errors.print(f"[yellow]warning:[/] {escape(warning)}")
+    if report.failed:
+        for outcome in report.failed:
+            for problem in outcome.errors:
+                errors.print(f"[red]episode {outcome.number}:[/] {escape(problem)}")
+        raise MicrodramaError(f"{len(report.failed)} episode(s) failed; fix the problems above and build again")
+
+
+@cli.command()
+@PROJECT
+@click.argument("episode", type=click.IntRange(1))
+def preview(project: Path, episode: int) -> None:
+    """Storyboard sheet of one episode: every shot's frame, framing, lines and timing (no video)."""
+    with _stage_bars() as progress:
+        sheet = api.preview(project, episode, progress=progress)
+    console.print(f"[green]Storyboard[/]: {escape(str(sheet))}")
+
+
+@contextlib.contextmanager
+def _stage_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """One progress bar per stage, fed by the library's (stage, done, total) callback."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage.capitalize()), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield progress
 
 
 def _quote(path: Path) -> str:

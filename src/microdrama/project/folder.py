@@ -169,12 +169,27 @@ class Project:
         hashes = {self.display(path): _sha256(path) for path in paths}
         write_text_atomic(self._written_manifest, json.dumps(hashes, indent=1, sort_keys=True))
 
+    def update_bible(self, bible: Bible) -> None:
+        """Save a bible that a later stage completed (looks, voices) without making it count
+        as a hand edit: if adapt's record matched the file, it is moved to the new content."""
+        display = self.display(self.bible_path)
+        recorded = self._recorded()
+        untouched = self.bible_path.exists() and recorded.get(display) == _sha256(self.bible_path)
+        self.save_bible(bible)
+        if untouched:
+            recorded[display] = _sha256(self.bible_path)
+            write_text_atomic(self._written_manifest, json.dumps(recorded, indent=1, sort_keys=True))
+
+    def _recorded(self) -> dict[str, str]:
+        try:
+            recorded = json.loads(self._written_manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return recorded if isinstance(recorded, dict) else {}
+
     def hand_edited(self) -> list[str]:
         """Project files changed since the last adapt wrote them (or never written by adapt)."""
-        try:
-            recorded: dict[str, str] = json.loads(self._written_manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            recorded = {}
+        recorded = self._recorded()
         candidates = [self.bible_path, *self.episode_paths()]
         return [
             self.display(path)

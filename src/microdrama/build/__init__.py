@@ -1,0 +1,1 @@
+"""The build: content-addressed cache, tasks, executors (local processes, Ray) and the media pipeline."""

@@ -1,0 +1,32 @@
+"""One build at a time per project: a second one is refused, not interleaved."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from microdrama.errors import MicrodramaError, UsageError
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(build_dir / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as error:
+        raise MicrodramaError(
+            f"cannot write in {build_dir}: {error.strerror}; check permissions and free space"
+        ) from error
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise UsageError(
+                f"another build of this project is running (lock {build_dir / '.lock'}); wait for it"
+            ) from error
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock, also when the process is killed

@@ -1,0 +1,358 @@
+"""The media build: episode scripts -> voices and frames -> timelines -> MP4s, incrementally.
+
+Stage A makes every voiced line and every frame that is missing from the cache (in
+parallel, through an executor). Stage B builds each episode's timeline from the
+voiced durations, writes subtitles and OTIO, and renders the episodes whose timeline
+(and so whose inputs) changed. Anything already made is never made again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from microdrama.build.cache import Cache, artifact_key, file_is_whole, read_json, write_json_atomic
+from microdrama.build.casting import complete_cast, voice_for
+from microdrama.build.executors import Executor, make_executor
+from microdrama.build.lock import build_lock
+from microdrama.build.preflight import check_before_build
+from microdrama.build.tasks import Task, TaskResult
+from microdrama.errors import UsageError
+from microdrama.model import Bible, Episode
+from microdrama.project import Project
+from microdrama.project.atomic import write_text_atomic
+from microdrama.project.config import ProjectConfig
+
+# stage, done, total
+BuildProgress = Callable[[str, int, int], None]
+Status = Literal["rendered", "up to date", "failed", "previewed"]
+LONG_EPISODE_SECONDS = 30 * 60
+
+
+@dataclass
+class EpisodeOutcome:
+    number: int
+    status: Status
+    video: Path | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    episodes: list[EpisodeOutcome]
+    made: dict[str, int]  # stage -> artifacts made in this build
+    reused: dict[str, int]  # stage -> artifacts already in the cache
+    contact_sheet: Path | None
+    seconds: float
+
+    @property
+    def failed(self) -> list[EpisodeOutcome]:
+        return [outcome for outcome in self.episodes if outcome.status == "failed"]
+
+
+@dataclass
+class _EpisodeMedia:
+    episode: Episode
+    frames: dict[str, str] = field(default_factory=dict)  # shot id -> frame (relative path)
+    voices: dict[tuple[str, int], str] = field(default_factory=dict)  # (shot id, line) -> WAV
+    title_card: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class _Run:
+    """One build: the project, the cache, the executor, and the tallies of work."""
+
+    def __init__(self, project: Project, config: ProjectConfig, executor: Executor, progress: BuildProgress | None):
+        self.project = project
+        self.config = config
+        self.cache = Cache(project.root)
+        self.executor = executor
+        self.progress = progress
+        self.made: dict[str, int] = {}
+        self.reused: dict[str, int] = {}
+
+    def need(self, stage: str, path: Path, extra: Path | None = None) -> bool:
+        """True when the artifact must be made; counts it either way."""
+        missing = not file_is_whole(path) or (extra is not None and not file_is_whole(extra))
+        tally = self.made if missing else self.reused
+        tally[stage] = tally.get(stage, 0) + 1
+        return missing
+
+    def run(self, label: str, tasks: list[Task]) -> dict[str, TaskResult]:
+        results: dict[str, TaskResult] = {}
+        total = len(tasks)
+        if self.progress is not None:
+            self.progress(label, 0, total)
+
+        def on_done(task: Task, result: TaskResult) -> None:
+            results[task.id] = result
+            if self.progress is not None:
+                self.progress(label, len(results), total)
+
+        self.executor.run(tasks, on_done)
+        return results
+
+
+def parse_episode_selection(text: str, available: list[int]) -> set[int]:
+    """ "3", "3-5", "1,4-6" -> episode numbers; every one must exist."""
+    chosen: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise UsageError(f"'{text}' is not an episode selection; write e.g. 3, 3-5 or 1,4-6")
+        low, high = int(first), int(last or first)
+        if low > high:
+            raise UsageError(f"'{part}' runs backwards; write the lower number first")
+        chosen.update(range(low, high + 1))
+    missing = sorted(chosen - set(available))
+    if missing or not chosen:
+        span = f"1-{max(available)}" if available else "none"
+        raise UsageError(f"no episode {missing[0] if missing else text}; the series has episodes {span}")
+    return chosen
+
+
+def build_project(
+    root: Path,
+    *,
+    episodes: str | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    progress: BuildProgress | None = None,
+    preview_only: bool = False,
+) -> BuildReport:
+    """Build what is missing or stale; ``preview_only`` stops at frames, timing and storyboards."""
+    started = time.perf_counter()
+    project = Project.open(root)
+    config = project.load_config()
+    bible = project.load_bible()
+    all_episodes = project.load_episodes(bible)
+    if not all_episodes:
+        raise UsageError(f"{root} has no episodes yet; run `microdrama adapt {root}` first")
+    selected = parse_episode_selection(episodes, [e.number for e in all_episodes]) if episodes else None
+    chosen = [e for e in all_episodes if selected is None or e.number in selected]
+    check_before_build(project, config, need_ffmpeg=not preview_only)
+    with build_lock(project.build_dir):
+        Cache(project.root).remove_stale_temporaries()
+        if complete_cast(bible):
+            project.update_bible(bible)
+        pool = make_executor(executor, config.render.workers if workers is None else workers)
+        try:
+            run = _Run(project, config, pool, progress)
+            media = _stage_a(run, bible, chosen)
+            outcomes = _stage_b(run, bible, media, preview_only)
+        finally:
+            pool.close()
+        sheet = None if preview_only else _contact_sheet(run, bible, media)
+    return BuildReport(outcomes, run.made, run.reused, sheet, time.perf_counter() - started)
+
+
+def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeMedia]:
+    """Frames, voices and the title card: plan every artifact, make the missing ones."""
+    from microdrama.audio import ENGINE_VERSION
+    from microdrama.visuals import frame_request
+
+    language = bible.series.language
+    tasks: dict[str, Task] = {}  # by output path: two episodes can share an artifact
+    owners: dict[str, list[_EpisodeMedia]] = {}
+    media: list[_EpisodeMedia] = []
+    for episode in episodes:
+        item = _EpisodeMedia(episode)
+        media.append(item)
+        for scene in episode.scenes:
+            for shot in scene.shots:
+                request = frame_request(shot, scene, bible)
+                path = run.cache.path("frame", artifact_key("frame", request), ".png")
+                item.frames[shot.id] = run.cache.relative(path)
+                owners.setdefault(str(path), []).append(item)
+                if run.need("frame", path) and str(path) not in tasks:
+                    tasks[str(path)] = Task(
+                        f"frame:{shot.id}",
+                        "frame",
+                        "microdrama.build.work:draw_shot",
+                        {"request": request, "out": str(path)},
+                        episode.number,
+                    )
+                for index, line in enumerate(shot.lines):
+                    voice = voice_for(bible, line.speaker)
+                    inputs = {"text": line.text, "voice": voice, "language": language, "engine": ENGINE_VERSION}
+                    wav = run.cache.path("voice", artifact_key("voice", inputs), ".wav")
+                    item.voices[(shot.id, index)] = run.cache.relative(wav)
+                    owners.setdefault(str(wav), []).append(item)
+                    if run.need("voice", wav, wav.with_suffix(".json")) and str(wav) not in tasks:
+                        tasks[str(wav)] = Task(
+                            f"voice:{shot.id}:{index}",
+                            "voice",
+                            "microdrama.build.work:voice_line",
+                            {
+                                "text": line.text,
+                                "voice": voice.model_dump(mode="json"),
+                                "language": language,
+                                "out": str(wav),
+                            },
+                            episode.number,
+                        )
+        if episode.number == 1:
+            card_inputs = {"title": bible.series.title, "licence": run.config.render.licence, "language": language}
+            card = run.cache.path("card", artifact_key("card", card_inputs), ".png")
+            item.title_card = run.cache.relative(card)
+            owners.setdefault(str(card), []).append(item)
+            if run.need("card", card) and str(card) not in tasks:
+                tasks[str(card)] = Task(
+                    "card:title", "card", "microdrama.build.work:title_card", {**card_inputs, "out": str(card)}, 1
+                )
+    ordered = sorted(tasks.values(), key=lambda t: (t.stage != "voice", t.episode or 0))
+    results = run.run("voices and frames", ordered)
+    for output, task in tasks.items():
+        result = results.get(task.id)
+        if result is not None and not result.ok:
+            for item in owners.get(output, []):
+                item.errors.append(f"{task.id}: {result.error.splitlines()[0]}")
+    return media
+
+
+def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: bool) -> list[EpisodeOutcome]:
+    """Timelines, subtitles, OTIO and storyboards for every episode; renders for the stale ones."""
+    from microdrama.render.subtitles import write_subtitles
+    from microdrama.timeline.build import build_timeline
+    from microdrama.timeline.otio import to_otio
+
+    out_dir = run.project.out_dir
+    state_path = run.project.build_dir / "state" / "renders.json"
+    render_keys: dict[str, str] = read_json(state_path) or {}
+    language = bible.series.language
+    outcomes: dict[int, EpisodeOutcome] = {}
+    tasks: list[Task] = []
+    pending_keys: dict[str, tuple[int, str]] = {}
+    for item in media:
+        number = item.episode.number
+        outcome = outcomes[number] = EpisodeOutcome(number, "previewed" if preview_only else "up to date")
+        if item.errors:
+            outcome.status, outcome.errors = "failed", item.errors
+            continue
+        voiced = {
+            key: (path, float((read_json(run.project.root / Path(path).with_suffix(".json")) or {})["seconds"]))
+            for key, path in item.voices.items()
+        }
+        timeline = build_timeline(
+            item.episode,
+            bible,
+            item.frames,
+            voiced,
+            run.config.render,
+            title_card=item.title_card,
+            ai_label=None,
+            music=run.config.render.music,
+        )
+        outcome.seconds = timeline.duration
+        if timeline.duration > LONG_EPISODE_SECONDS:
+            outcome.warnings.append(
+                f"episode {number} runs {timeline.duration / 60:.0f} minutes; micro-drama "
+                "episodes are 1-2 minutes (rendering it anyway)"
+            )
+        stem = out_dir / f"ep{number:03d}"
+        write_text_atomic(stem.with_suffix(".timeline.json"), timeline.model_dump_json(indent=1))
+        write_text_atomic(stem.with_suffix(".otio"), to_otio(timeline))
+        subtitle_files = write_subtitles(timeline, out_dir / f"ep{number:03d}.{language}")
+        ass = next((p for p in subtitle_files if p.suffix == ".ass"), None)
+        timings = {clip.shot: (clip.start, clip.start + clip.duration) for clip in timeline.clips}
+        board = stem.with_suffix(".storyboard.png")
+        board_key = artifact_key("board", {"episode": item.episode, "frames": item.frames, "timings": timings})
+        if render_keys.get(f"board:{number}") != board_key or run.need("board", board):
+            tasks.append(
+                Task(
+                    f"board:{number}",
+                    "board",
+                    "microdrama.build.work:storyboard",
+                    {
+                        "episode": item.episode.model_dump(mode="json"),
+                        "bible": bible.model_dump(mode="json"),
+                        "frames": {shot: str(run.project.root / path) for shot, path in item.frames.items()},
+                        "timings": timings,
+                        "out": str(board),
+                    },
+                    number,
+                )
+            )
+            pending_keys[f"board:{number}"] = (number, board_key)
+        if preview_only:
+            continue
+        video = stem.with_suffix(".mp4")
+        outcome.video = video
+        burn = ass if run.config.render.burn_subtitles else None
+        render_key = artifact_key(
+            "render",
+            {
+                "timeline": timeline,
+                "burn": burn is not None,
+                "loudness": run.config.render.loudness_lufs,
+                "subtitles": burn.read_text(encoding="utf-8") if burn else "",
+            },
+        )
+        if render_keys.get(f"render:{number}") == render_key and file_is_whole(video):
+            run.reused["render"] = run.reused.get("render", 0) + 1
+            continue
+        run.made["render"] = run.made.get("render", 0) + 1
+        tasks.append(
+            Task(
+                f"render:{number}",
+                "render",
+                "microdrama.build.work:render",
+                {
+                    "timeline": timeline.model_dump(mode="json"),
+                    "root": str(run.project.root),
+                    "ass": str(burn) if burn else None,
+                    "out": str(video),
+                    "loudness_lufs": run.config.render.loudness_lufs,
+                },
+                number,
+            )
+        )
+        pending_keys[f"render:{number}"] = (number, render_key)
+        outcome.status = "rendered"
+    results = run.run("episodes", tasks)
+    for task_id, result in results.items():
+        number, key = pending_keys[task_id]
+        if result.ok:
+            render_keys[task_id] = key
+        else:
+            outcomes[number].status = "failed"
+            outcomes[number].errors.append(f"{task_id}: {result.error.splitlines()[0]}")
+    write_json_atomic(state_path, render_keys)
+    return [outcomes[item.episode.number] for item in media]
+
+
+def _contact_sheet(run: _Run, bible: Bible, media: list[_EpisodeMedia]) -> Path | None:
+    """One thumbnail per episode (its hook shot), remade only when one of them changed."""
+    from microdrama.visuals import contact_sheet
+
+    entries: list[tuple[int, str, Path]] = []
+    for item in media:
+        frame = item.frames.get(item.episode.hook.shot) or next(iter(item.frames.values()), None)
+        if frame is not None and file_is_whole(run.project.root / frame):
+            entries.append((item.episode.number, item.episode.title, run.project.root / frame))
+    if not entries:
+        return None
+    out = run.project.out_dir / "contact-sheet.png"
+    key = artifact_key("board", {"contact": [(n, t, str(p)) for n, t, p in entries], "title": bible.series.title})
+    state = run.project.build_dir / "state" / "contact-sheet.json"
+    if (read_json(state) or {}).get("key") != key or not file_is_whole(out):
+        contact_sheet(entries, bible.series.title, out)
+        write_json_atomic(state, {"key": key})
+    return out
+
+
+def summarize(report: BuildReport) -> dict[str, Any]:
+    """Counts for a one-line summary and for tests."""
+    return {
+        "episodes": {o.number: o.status for o in report.episodes},
+        "made": dict(report.made),
+        "reused": dict(report.reused),
+        "seconds": round(report.seconds, 2),
+    }
