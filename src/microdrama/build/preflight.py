@@ -23,7 +23,15 @@ def check_before_build(project: Project, config: ProjectConfig, need_ffmpeg: boo
         music = inside_project(project, config.render.music, "render.music")
         if not music.is_file():
             raise UsageError(f"the music file {config.render.music} (render.music in microdrama.toml) does not exist")
-    project.build_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (project.build_dir, project.build_dir / "cache", project.out_dir):
+        if folder.exists() and not folder.is_dir():
+            raise MicrodramaError(f"{folder} is a file where the build keeps a folder; move it away and build again")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise MicrodramaError(
+                f"cannot create {folder}: {error.strerror}; check permissions and free space"
+            ) from error
     free = disk_free_mb(project.build_dir)
     if free < MIN_FREE_MB:
         raise MicrodramaError(
