@@ -29,7 +29,6 @@ from microdrama.project.config import ProjectConfig
 # stage, done, total
 BuildProgress = Callable[[str, int, int], None]
 Status = Literal["rendered", "up to date", "failed", "previewed"]
-LONG_EPISODE_SECONDS = 30 * 60
 
 
 @dataclass
@@ -220,7 +219,7 @@ def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeM
 def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: bool) -> list[EpisodeOutcome]:
     """Timelines, subtitles, OTIO and storyboards for every episode; renders for the stale ones."""
     from microdrama.render.subtitles import write_subtitles
-    from microdrama.timeline.build import build_timeline
+    from microdrama.timeline.build import build_timeline, timeline_warnings
     from microdrama.timeline.otio import to_otio
 
     out_dir = run.project.out_dir
@@ -251,11 +250,7 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
             music=run.config.render.music,
         )
         outcome.seconds = timeline.duration
-        if timeline.duration > LONG_EPISODE_SECONDS:
-            outcome.warnings.append(
-                f"episode {number} runs {timeline.duration / 60:.0f} minutes; micro-drama "
-                "episodes are 1-2 minutes (rendering it anyway)"
-            )
+        outcome.warnings.extend(timeline_warnings(timeline))
         stem = out_dir / f"ep{number:03d}"
         write_text_atomic(stem.with_suffix(".timeline.json"), timeline.model_dump_json(indent=1))
         write_text_atomic(stem.with_suffix(".otio"), to_otio(timeline))
