@@ -8,16 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from microdrama.model import NARRATOR, Bible, Episode
-
-FRAMING_LABELS = {
-    "wide": "WIDE",
-    "medium": "MED",
-    "close_up": "CU",
-    "extreme_close_up": "ECU",
-    "two_shot": "2-SHOT",
-    "over_the_shoulder": "OTS",
-    "insert": "INSERT",
-}
+from microdrama.model.common import FRAMING_LABELS
 
 
 def _clip(text: str, limit: int) -> str:

@@ -21,6 +21,16 @@ LineKind = Literal["dialogue", "narration", "inner"]
 TimeOfDay = Literal["day", "night", "dawn", "dusk"]
 Setting = Literal["INT", "EXT", "INT/EXT"]
 Framing = Literal["wide", "medium", "close_up", "extreme_close_up", "two_shot", "over_the_shoulder", "insert"]
+# Short labels for a framing, as on a shot list.
+FRAMING_LABELS: dict[str, str] = {
+    "wide": "WIDE",
+    "medium": "MED",
+    "close_up": "CU",
+    "extreme_close_up": "ECU",
+    "two_shot": "2-SHOT",
+    "over_the_shoulder": "OTS",
+    "insert": "INSERT",
+}
 CameraMove = Literal["static", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down"]
 BeatCue = Literal["conflict", "threat", "reveal", "reversal", "question"]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from microdrama.model import Bible, Episode, Shot
+from microdrama.model.common import FRAMING_LABELS
 from microdrama.visuals.canvas import save_png
 from microdrama.visuals.palette import RGB
 from microdrama.visuals.request import FRAME_SIZE, VISIBLE_BOX
@@ -27,15 +28,6 @@ MUTED: RGB = (118, 112, 124)
 HOOK: RGB = (38, 120, 200)
 CLIFF: RGB = (222, 120, 30)
 PAYWALL: RGB = (206, 40, 56)
-FRAMING_LABEL = {
-    "wide": "WIDE",
-    "medium": "MED",
-    "close_up": "CU",
-    "extreme_close_up": "ECU",
-    "two_shot": "2-SHOT",
-    "over_the_shoulder": "OTS",
-    "insert": "INSERT",
-}
 LABELS = {
     "zh": {
         "episode": "第{n}集",
@@ -111,7 +103,7 @@ def _shot_text(
 ) -> list[tuple[str, RGB, bool]]:
     """(paragraph, colour, bold) items of a cell, in reading order."""
     items: list[tuple[str, RGB, bool]] = [
-        (f"{shot.id}  {FRAMING_LABEL.get(shot.framing, shot.framing)} · {shot.camera}", INK, True)
+        (f"{shot.id}  {FRAMING_LABELS.get(shot.framing, shot.framing)} · {shot.camera}", INK, True)
     ]
     when = (
         f"{_clock(timing[0])}–{_clock(timing[1])}  ({timing[1] - timing[0]:.1f}s)"
