@@ -77,10 +77,13 @@ class _Run:
 
     def need(self, stage: str, path: Path, extra: Path | None = None) -> bool:
         """True when the artifact must be made; counts it either way."""
-        missing = not file_is_whole(path) or (extra is not None and not file_is_whole(extra))
-        tally = self.made if missing else self.reused
-        tally[stage] = tally.get(stage, 0) + 1
-        return missing
+        return self.tally(stage, not file_is_whole(path) or (extra is not None and not file_is_whole(extra)))
+
+    def tally(self, stage: str, make: bool) -> bool:
+        """Count an artifact as made or reused; returns ``make``."""
+        counts = self.made if make else self.reused
+        counts[stage] = counts.get(stage, 0) + 1
+        return make
 
     def run(self, label: str, tasks: list[Task]) -> dict[str, TaskResult]:
         results: dict[str, TaskResult] = {}
@@ -259,7 +262,7 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
         timings = {clip.shot: (clip.start, clip.start + clip.duration) for clip in timeline.clips}
         board = stem.with_suffix(".storyboard.png")
         board_key = artifact_key("board", {"episode": item.episode, "frames": item.frames, "timings": timings})
-        if render_keys.get(f"board:{number}") != board_key or run.need("board", board):
+        if run.tally("board", render_keys.get(f"board:{number}") != board_key or not file_is_whole(board)):
             tasks.append(
                 Task(
                     f"board:{number}",
@@ -290,10 +293,8 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
                 "subtitles": burn.read_text(encoding="utf-8") if burn else "",
             },
         )
-        if render_keys.get(f"render:{number}") == render_key and file_is_whole(video):
-            run.reused["render"] = run.reused.get("render", 0) + 1
+        if not run.tally("render", render_keys.get(f"render:{number}") != render_key or not file_is_whole(video)):
             continue
-        run.made["render"] = run.made.get("render", 0) + 1
         tasks.append(
             Task(
                 f"render:{number}",
