@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from microdrama.model import NARRATOR, Beat, Episode, Line, Scene, Shot
 from microdrama.model.common import CameraMove, Framing, SourceSpan
-from microdrama.text.analysis import CUES, Analysis, spoken_units
+from microdrama.text.analysis import CUES, Analysis, spoken_seconds, spoken_units
 from microdrama.write.beats import Beat as SourceBeat
 from microdrama.write.bible import SOMEONE, setting_of
 
@@ -203,7 +203,7 @@ def _drafts_for_scene(beats: list[SourceBeat], cast: Cast, language: str, establ
 
 
 def _shot(draft: _Draft, shot_id: str, language: str) -> Shot:
-    spoken = sum(spoken_units(line.text, language) for line in draft.lines) * 60.0 / (250 if language == "zh" else 150)
+    spoken = sum(spoken_seconds(line.text, language) for line in draft.lines)
     seconds = spoken + BREATH_SECONDS * len(draft.lines) + draft.extra_seconds
     source = None
     for span in draft.sources:
