@@ -92,25 +92,7 @@ def adapt(
     force: bool,
 ) -> None:
     """Plan the series and write the bible and episode scripts (deterministic, no AI)."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            for other, task in tasks.items():
-                if other != stage:
-                    bar.update(task, completed=bar.tasks[task].total or 1, total=bar.tasks[task].total or 1)
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
-
+    with _stage_bars(transient=True) as progress:
         result = api.adapt_project(
             project,
             episodes=episodes,
@@ -234,8 +216,11 @@ def preview(project: Path, episode: int) -> None:
 
 
 @contextlib.contextmanager
-def _stage_bars() -> Iterator[Callable[[str, int, int], None]]:
-    """One progress bar per stage, fed by the library's (stage, done, total) callback."""
+def _stage_bars(transient: bool = False) -> Iterator[Callable[[str, int, int], None]]:
+    """One progress bar per stage, fed by the library's (stage, done, total) callback.
+
+    Stages run one after another, so a new stage marks the earlier ones finished.
+    """
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -243,10 +228,14 @@ def _stage_bars() -> Iterator[Callable[[str, int, int], None]]:
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console, transient=transient) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
+            for other, task in tasks.items():
+                if other != stage:
+                    finished = bar.tasks[task].total or 1
+                    bar.update(task, completed=finished, total=finished)
             if stage not in tasks:
                 tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage.capitalize()), total=total or None)
             bar.update(tasks[stage], completed=done, total=total or None)
