@@ -148,14 +148,14 @@ def composition(root: Path) -> tuple[Timeline, Path]:
         scenes=scenes,
     )
     settings = RenderSettings()
-    timeline = build_timeline(episode, bible, frames, voiced, settings, title_card=None, ai_label=None, music=None)
+    timeline = build_timeline(episode, bible, frames, voiced, settings, title_card=None, ai_generated=False, music=None)
     # Stretch the two action shots so the episode is exactly 60 seconds.
     spare = (SECONDS - timeline.duration) / 2
     for scene in episode.scenes:
         for shot in scene.shots:
             if not shot.lines:
                 shot.seconds = max(1.5, shot.seconds + spare)
-    timeline = build_timeline(episode, bible, frames, voiced, settings, title_card=None, ai_label=None, music=None)
+    timeline = build_timeline(episode, bible, frames, voiced, settings, title_card=None, ai_generated=False, music=None)
     ass = write_subtitles(timeline, root / "out" / "ep001.zh")[0]
     return timeline, ass
 

@@ -141,6 +141,6 @@ def make_project(
         voiced,
         settings or RenderSettings(),
         title_card=card,
-        ai_label="label.png" if ai else None,
+        ai_generated=ai,
         music=music,
     )

@@ -53,7 +53,7 @@ def build(
     title_card: str | None = None,
     voiced: dict[tuple[str, int], tuple[str, float]] | None = None,
     music: str | None = None,
-    ai_label: str | None = None,
+    ai_generated: bool = False,
 ) -> Timeline:
     the_episode = episode(TWO_SCENES, number)
     frames = {item.id: f"frames/{item.id}.png" for item in the_episode.shots()}
@@ -64,7 +64,7 @@ def build(
         voiced_for(TWO_SCENES) if voiced is None else voiced,
         settings or RenderSettings(),
         title_card=title_card,
-        ai_label=ai_label,
+        ai_generated=ai_generated,
         music=music,
     )
 
@@ -122,7 +122,7 @@ def test_episode_one_opens_on_the_title_card() -> None:
 def test_subtitles_follow_lines_and_unvoiced_lines_still_get_one() -> None:
     voiced = voiced_for(TWO_SCENES)
     del voiced[("1-2-1", 0)]
-    timeline = build(voiced=voiced, music="source/music.mp3", ai_label="label.png")
+    timeline = build(voiced=voiced, music="source/music.mp3", ai_generated=True)
     assert len(timeline.audio) == 4
     assert {(event.shot, event.line) for event in timeline.subtitles} >= {("1-2-1", 0), ("1-1-1", 1)}
     narration = next(event for event in timeline.subtitles if event.shot == "1-1-3")
@@ -144,7 +144,7 @@ def test_missing_frame_is_a_clear_error() -> None:
             {},
             RenderSettings(),
             title_card=None,
-            ai_label=None,
+            ai_generated=False,
             music=None,
         )
 
@@ -160,7 +160,7 @@ def test_a_thirty_minute_episode_warns_but_builds(caplog: pytest.LogCaptureFixtu
 
 
 def test_otio_round_trip() -> None:
-    timeline = build(number=1, title_card="cache/card.png", music="source/music.mp3", ai_label="x.png")
+    timeline = build(number=1, title_card="cache/card.png", music="source/music.mp3", ai_generated=True)
     text = to_otio(timeline)
     result = otio.adapters.read_from_string(text, "otio_json")
     assert result.metadata["microdrama"]["episode"] == 1 and result.metadata["microdrama"]["ai_generated"]

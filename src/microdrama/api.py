@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from microdrama.build.pipeline import BuildReport
-from microdrama.errors import MicrodramaError, UsageError
+from microdrama.build.ledger import CallRecord
+from microdrama.build.pipeline import BuildPlan, BuildReport
+from microdrama.errors import MicrodramaError, ProjectError, ProviderError, UsageError
 from microdrama.model import Bible, Episode
 from microdrama.project import Project
 from microdrama.project.atomic import write_text_atomic
@@ -19,7 +21,10 @@ from microdrama.project.folder import episode_file_name
 from microdrama.text.analysis import Analysis, analyze
 from microdrama.text.document import SourceDocument
 from microdrama.text.reader import read_source
-from microdrama.write.adapt import adapt_document
+from microdrama.write.adapt import Adaptation, adapt_document
+
+if TYPE_CHECKING:
+    from microdrama.providers.gateway import Gateway
 
 # stage name, done, total (total 0: indeterminate)
 StageProgress = Callable[[str, int, int], None]
@@ -69,15 +74,27 @@ def adapt_project(
     market: str | None = None,
     paywall: int | str | None = None,
     force: bool = False,
+    writer: str = "deterministic",
+    max_cost: float | None = None,
     progress: StageProgress | None = None,
 ) -> AdaptResult:
     """Plan the series and write bible.yaml and episodes/NNN.yaml from the source.
 
-    Options given here are saved into microdrama.toml so the next run repeats them.
-    Files edited by hand since the last adapt are not overwritten without ``force``.
+    ``writer="llm"`` then rewrites each episode with the text provider, from the source
+    passages the planner chose. Options given here are saved into microdrama.toml so the
+    next run repeats them. Files edited by hand since the last adapt are not overwritten
+    without ``force``.
     """
+    if writer not in ("deterministic", "llm"):
+        raise UsageError(f"unknown writer {writer!r}; use deterministic or llm")
     project = Project.open(root)
     config = project.load_config()
+    if not config.source.files:
+        raise UsageError(
+            f"{root} was written from an idea and has no source text to adapt; edit its episodes, "
+            "or start a project from a story with `microdrama init --from STORY`"
+        )
+    gateway = _writing_gateway(project, config, max_cost) if writer == "llm" else None
     overrides: dict[str, object] = {
         key: value
         for key, value in (
@@ -113,6 +130,8 @@ def adapt_project(
         lambda done, total: _report(progress, "write", done, total),
     )
     _keep_cast(project, adaptation.bible)
+    if gateway is not None:
+        adaptation.episodes = _rewrite_all(project, adaptation, gateway, progress)
     written = [project.bible_path]
     project.save_bible(adaptation.bible)
     for episode in adaptation.episodes:
@@ -125,6 +144,102 @@ def adapt_project(
     if overrides:
         update_config(project.config_path, "adapt", overrides)
     return AdaptResult(project, adaptation.bible, adaptation.episodes, analysis, written)
+
+
+def _writing_gateway(project: Project, config: ProjectConfig, max_cost: float | None) -> Gateway:
+    from microdrama.providers.gateway import Gateway
+
+    gateway = Gateway(project.root, config, max_cost=max_cost)
+    if gateway.provider("write.rewrite") is None:
+        raise UsageError(
+            "the LLM writer needs a text provider, but [ai] text is 'none' in microdrama.toml; "
+            'set text = "local" (the embedded model) or name a [providers.NAME]'
+        )
+    return gateway
+
+
+def _rewrite_all(
+    project: Project, adaptation: Adaptation, gateway: Gateway, progress: StageProgress | None
+) -> list[Episode]:
+    """Rewrite episode by episode; each finished call is cached, so a stopped run resumes for free."""
+    from microdrama.write.llm.rewrite import episode_passages, rewrite_episode
+
+    total = len(adaptation.episodes)
+    _report(progress, "rewrite", 0, total)
+    rewritten = []
+    for done, episode in enumerate(adaptation.episodes, start=1):
+        passages = episode_passages(episode, project.root)
+        rewritten.append(rewrite_episode(episode, adaptation.bible, passages, gateway=gateway))
+        _report(progress, "rewrite", done, total)
+    return rewritten
+
+
+def new_project(
+    root: Path,
+    idea: str,
+    *,
+    episodes: int = 10,
+    minutes: float = 1.5,
+    language: str = "auto",
+    market: str | None = None,
+    title: str | None = None,
+    max_cost: float | None = None,
+    progress: StageProgress | None = None,
+) -> NewResult:
+    """A series from a one-line idea: bible, outline and scripts written by the text provider.
+
+    The idea is checked before anything is made. The project folder is created first so
+    every model call is cached and recorded in its ledger; if writing stops (an error, the
+    budget, Ctrl-C), running the same command again resumes without paying twice.
+    """
+    from microdrama.providers.gateway import Gateway
+    from microdrama.write.llm.new import check_idea, resolve_language, write_series
+
+    text = check_idea(idea)
+    if market not in (None, "domestic", "overseas"):
+        raise UsageError(f"unknown market {market!r}; use domestic or overseas")
+    language = resolve_language(language, text)
+    if root.exists() and Project.open(root).has_bible():
+        raise ProjectError(f"{root} already has a series; choose another folder")
+    if not root.exists():
+        config = ProjectConfig.model_validate(
+            {
+                "series": {"title": (title or text)[:60], "language": language},
+                "adapt": {"episodes": episodes, "minutes_per_episode": minutes, "market": market},
+            }
+        )
+        Project.create(root, config, None)
+    project = Project.open(root)
+    config = project.load_config()
+    gateway = Gateway(project.root, config, max_cost=max_cost)
+    if gateway.provider("write.series") is None:
+        raise UsageError('writing from an idea needs a text provider; set [ai] text = "local" or a provider name')
+    bible, written_episodes = write_series(
+        text,
+        language=language,
+        episodes=episodes,
+        minutes_per_episode=minutes,
+        market=config.adapt.resolved_market(language),
+        gateway=gateway,
+        progress=progress,
+        project_root=project.root,
+    )
+    if title:
+        bible.series.title = title
+    update_config(project.config_path, "series", {"title": bible.series.title})
+    written = [project.bible_path]
+    project.save_bible(bible)
+    for episode in written_episodes:
+        written.append(project.save_episode(episode))
+    project.record_written(written)
+    return NewResult(project, bible, written_episodes)
+
+
+@dataclass
+class NewResult:
+    project: Project
+    bible: Bible
+    episodes: list[Episode]
 
 
 def _keep_cast(project: Project, bible: Bible) -> None:
@@ -179,12 +294,41 @@ def build(
     episodes: str | None = None,
     executor: str = "local",
     workers: int | None = None,
+    max_cost: float | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildReport:
-    """Voices, frames, timelines, subtitles and MP4s for what is missing or stale (build/out/)."""
+    """Voices, frames, timelines, subtitles and MP4s for what is missing or stale (build/out/).
+
+    ``max_cost`` bounds this run's spending on AI providers: the build stops cleanly before
+    the call that would pass it and keeps everything finished.
+    """
     from microdrama.build.pipeline import build_project
 
-    return build_project(root, episodes=episodes, executor=executor, workers=workers, progress=progress)
+    return build_project(
+        root, episodes=episodes, executor=executor, workers=workers, progress=progress, max_cost=max_cost
+    )
+
+
+def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
+    """What `build` would make and which provider calls it would pay for (a dry run: nothing is made)."""
+    from microdrama.build.pipeline import plan_build as plan
+
+    return plan(root, episodes=episodes)
+
+
+def ledger(root: Path, *, run: str | None = None, last: int | None = None) -> list[CallRecord]:
+    """The project's AI calls, oldest first (build/ledger.sqlite); ``run`` "last" means the latest run."""
+    from microdrama.build.ledger import Ledger
+
+    project = Project.open(root)
+    path = project.build_dir / "ledger.sqlite"
+    if not path.exists():
+        return []
+    book = Ledger(path)
+    if run == "last":
+        calls = book.calls(limit=1)
+        run = calls[0].run_id if calls else None
+    return book.calls(run_id=run, limit=last)
 
 
 def preview(root: Path, episode: int, progress: Callable[[str, int, int], None] | None = None) -> Path:
@@ -196,3 +340,79 @@ def preview(root: Path, episode: int, progress: Callable[[str, int, int], None] 
     if outcome.status == "failed":
         raise MicrodramaError(f"episode {episode} could not be previewed: {'; '.join(outcome.errors)}")
     return Project(root).out_dir / f"ep{episode:03d}.storyboard.png"
+
+
+def provider_overview(root: Path) -> list[tuple[str, str, str, str, str, str]]:
+    """(stage, provider, kind, model, capabilities, status) per stage; makes no calls.
+
+    Status says whether the provider can be set up: its backend loads, its key is present.
+    """
+    from microdrama.project.ai_settings import STAGES
+    from microdrama.providers.gateway import NO_AI, Gateway
+
+    project = Project.open(root)
+    config = project.load_config()
+    gateway = Gateway(project.root, config)
+    rows = []
+    for stage in STAGES:
+        name = gateway.provider_name(stage)
+        if name in NO_AI:
+            engine = {"procedural": "drawing (no AI)", "builtin": "espeak-ng / Piper", "none": "deterministic"}
+            rows.append((stage, name, "built-in", "", engine[name], "ok"))
+            continue
+        table = gateway.table(name)
+        try:
+            provider = gateway.named(name)
+            capabilities = provider.capabilities()
+            summary = ", ".join(capabilities.capabilities)
+            if capabilities.json_schema:
+                summary += "; JSON schema"
+            if capabilities.max_context:
+                summary += f"; {capabilities.max_context} ctx"
+            if capabilities.reference_images:
+                summary += "; reference images"
+            rows.append((stage, name, table.kind, provider.model, summary, "ok"))
+        except MicrodramaError as error:
+            rows.append((stage, name, table.kind, table.model, "", f"error: {error}"))
+    return rows
+
+
+def test_provider(root: Path, name: str | None = None) -> str:
+    """One tiny real call (recorded in the ledger, never cached) to prove a provider answers."""
+    import time
+
+    from microdrama.providers.base import (
+        ChatRequest,
+        ImageProvider,
+        ImageRequest,
+        SpeechProvider,
+        SpeechRequest,
+        TextProvider,
+    )
+    from microdrama.providers.gateway import NO_AI, Gateway
+
+    project = Project.open(root)
+    config = project.load_config()
+    gateway = Gateway(project.root, config)
+    name = name or config.ai.text
+    if name in NO_AI:
+        raise UsageError(f"{name!r} is built in and needs no test; name a provider from microdrama.toml")
+    provider = gateway.named(name)
+    capabilities = provider.capabilities().capabilities
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")  # a fresh request each time: a test must reach the server
+    started = time.perf_counter()
+    if "text" in capabilities and isinstance(provider, TextProvider):
+        request = ChatRequest((("user", f"Reply with the word OK. ({stamp})"),), max_tokens=8, temperature=0)
+        reply = gateway.chat("providers.test", request, using=name).text.strip()
+        what = f"replied {reply[:40]!r}"
+    elif "image" in capabilities and isinstance(provider, ImageProvider):
+        image = ImageRequest(prompt=f"a red circle ({stamp})", width=512, height=512, seed=1)
+        what = f"made a {len(gateway.image('providers.test', image, using=name)):,}-byte picture"
+    elif "speech" in capabilities and isinstance(provider, SpeechProvider):
+        voice = (provider.capabilities().voices or ("default",))[0]
+        speech = SpeechRequest(text=f"Testing at {stamp}.", voice=voice, language="en")
+        what = f"spoke {len(gateway.speech('providers.test', speech, using=name).audio):,} bytes of audio"
+    else:
+        raise ProviderError(f"provider {name!r} declares no capability microdrama can test")
+    seconds = time.perf_counter() - started
+    return f"{name} ({provider.kind}, {provider.model}) {what} in {seconds:.1f}s"

@@ -14,7 +14,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
 from microdrama import __version__, api
-from microdrama.errors import MicrodramaError
+from microdrama.build.pipeline import BuildPlan
+from microdrama.errors import BudgetExceeded, MicrodramaError
 from microdrama.show import print_episode, print_overview
 
 console = Console()
@@ -24,6 +25,7 @@ STAGE_LABELS = {
     "read": "Reading the source",
     "analyse": "Analysing characters and dialogue",
     "write": "Writing episodes",
+    "rewrite": "Rewriting episodes with the LLM",
 }
 
 
@@ -83,6 +85,14 @@ def init(project: Path, source: Path, lang: str | None, title: str | None, force
     "--paywall", callback=_paywall, metavar="N|auto|none", help="Paywall episode: a number, 'auto' or 'none'."
 )
 @click.option("--force", is_flag=True, help="Replace episode files edited by hand since the last adapt.")
+@click.option(
+    "--writer",
+    type=click.Choice(["deterministic", "llm"]),
+    default="deterministic",
+    show_default=True,
+    help="llm: rewrite each episode into punchier scenes with the text provider (from its source passages).",
+)
+@click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before AI calls would cost more than this.")
 def adapt(
     project: Path,
     episodes: int | None,
@@ -90,9 +100,11 @@ def adapt(
     market: str | None,
     paywall: int | str | None,
     force: bool,
+    writer: str,
+    max_cost: float | None,
 ) -> None:
-    """Plan the series and write the bible and episode scripts (deterministic, no AI)."""
-    with _stage_bars(transient=True) as progress:
+    """Plan the series and write the bible and episode scripts (deterministic; --writer llm rewrites them)."""
+    with stage_bars(transient=writer != "llm") as progress:
         result = api.adapt_project(
             project,
             episodes=episodes,
@@ -100,6 +112,8 @@ def adapt(
             market=market,
             paywall=paywall,
             force=force,
+            writer=writer,
+            max_cost=max_cost,
             progress=progress,
         )
     series = result.bible.series
@@ -173,10 +187,19 @@ def export(project: Path, fmt: str, episode: int | None, out: Path | None) -> No
 @click.option(
     "--workers", type=click.IntRange(0, 64), help="Parallel workers (default: render.workers; 0 = one per core)."
 )
-def build(project: Path, episodes: str | None, executor: str, workers: int | None) -> None:
+@click.option("--dry-run", is_flag=True, help="Show what would be made and called, with estimated tokens and cost.")
+@click.option("--max-cost", type=click.FloatRange(min=0), help="Stop cleanly before AI calls would cost more.")
+def build(
+    project: Path, episodes: str | None, executor: str, workers: int | None, dry_run: bool, max_cost: float | None
+) -> None:
     """Voices, frames, timelines, subtitles and 9:16 MP4 episodes for whatever is missing or stale."""
-    with _stage_bars() as progress:
-        report = api.build(project, episodes=episodes, executor=executor, workers=workers, progress=progress)
+    if dry_run:
+        _print_plan(api.plan_build(project, episodes=episodes), max_cost)
+        return
+    with stage_bars() as progress:
+        report = api.build(
+            project, episodes=episodes, executor=executor, workers=workers, max_cost=max_cost, progress=progress
+        )
     table = Table(title="Build")
     for column in ("episode", "status", "length", "file"):
         table.add_column(column)
@@ -203,6 +226,32 @@ def build(project: Path, episodes: str | None, executor: str, workers: int | Non
             for problem in outcome.errors:
                 errors.print(f"[red]episode {outcome.number}:[/] {escape(problem)}")
         raise MicrodramaError(f"{len(report.failed)} episode(s) failed; fix the problems above and build again")
+    if report.budget_stop:
+        raise BudgetExceeded(report.budget_stop)
+
+
+def _print_plan(plan: BuildPlan, max_cost: float | None) -> None:
+    table = Table(title="Build plan (dry run: nothing is made or sent)")
+    for column in ("stage", "made by", "model", "to make", "paid calls", "cached", "est. tokens", "est. cost"):
+        table.add_column(column, justify="left" if column in ("stage", "made by", "model") else "right")
+    currencies = set()
+    for item in plan.work:
+        currencies.add(item.currency) if item.currency else None
+        table.add_row(
+            item.stage,
+            escape(item.provider),
+            escape(item.model),
+            str(item.to_make),
+            str(item.calls),
+            str(item.cached),
+            f"{item.tokens:,}" if item.tokens else "",
+            f"{item.cost:.4f} {item.currency}".strip() if item.calls else "free",
+        )
+    console.print(table)
+    total = f"{plan.cost:.4f} {'/'.join(sorted(currencies))}".strip()
+    console.print(f"Episodes to render: {', '.join(map(str, plan.episodes)) or 'none'}. Estimated cost: {total}.")
+    if max_cost is not None and plan.cost > max_cost:
+        console.print(f"[yellow]Above --max-cost {max_cost:g}: the build would stop before the call that passes it.[/]")
 
 
 @cli.command()
@@ -210,13 +259,15 @@ def build(project: Path, episodes: str | None, executor: str, workers: int | Non
 @click.argument("episode", type=click.IntRange(1))
 def preview(project: Path, episode: int) -> None:
     """Storyboard sheet of one episode: every shot's frame, framing, lines and timing (no video)."""
-    with _stage_bars() as progress:
+    with stage_bars() as progress:
         sheet = api.preview(project, episode, progress=progress)
     console.print(f"[green]Storyboard[/]: {escape(str(sheet))}")
 
 
 @contextlib.contextmanager
-def _stage_bars(transient: bool = False) -> Iterator[Callable[[str, int, int], None]]:
+def stage_bars(
+    transient: bool = False, labels: dict[str, str] | None = None
+) -> Iterator[Callable[[str, int, int], None]]:
     """One progress bar per stage, fed by the library's (stage, done, total) callback.
 
     Stages run one after another, so a new stage marks the earlier ones finished.
@@ -237,10 +288,16 @@ def _stage_bars(transient: bool = False) -> Iterator[Callable[[str, int, int], N
                     finished = bar.tasks[task].total or 1
                     bar.update(task, completed=finished, total=finished)
             if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage.capitalize()), total=total or None)
+                label = {**STAGE_LABELS, **(labels or {})}.get(stage, stage.capitalize())
+                tasks[stage] = bar.add_task(label, total=total or None)
             bar.update(tasks[stage], completed=done, total=total or None)
 
         yield progress
+
+
+from microdrama.cli_ai import register  # noqa: E402 - the AI commands join the same group
+
+register(cli, PROJECT)
 
 
 def _quote(path: Path) -> str:

@@ -36,3 +36,26 @@ class UsageError(MicrodramaError):
     """Arguments that cannot work together (e.g. more episodes than the source can fill)."""
 
     exit_code = 2
+
+
+class ProviderError(MicrodramaError):
+    """An AI provider failed, refused the request, or is misconfigured (the message names which)."""
+
+    exit_code = 6
+
+
+class TransientProviderError(ProviderError):
+    """A failure worth retrying: timeout, connection reset, 429, 5xx, a truncated response.
+
+    ``retry_after`` is the server's Retry-After in seconds when it sent one.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BudgetExceeded(MicrodramaError):
+    """The next paid call would pass --max-cost; what finished is kept."""
+
+    exit_code = 7

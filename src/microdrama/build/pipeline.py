@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from microdrama.build.ai_media import AIMedia
 from microdrama.build.cache import Cache, artifact_key, file_is_whole, read_json, write_json_atomic
 from microdrama.build.casting import complete_cast, voice_for
 from microdrama.build.executors import Executor, make_executor
@@ -25,10 +26,11 @@ from microdrama.model import Bible, Episode
 from microdrama.project import Project
 from microdrama.project.atomic import write_text_atomic
 from microdrama.project.config import ProjectConfig
+from microdrama.providers.gateway import Gateway
 
 # stage, done, total
 BuildProgress = Callable[[str, int, int], None]
-Status = Literal["rendered", "up to date", "failed", "previewed"]
+Status = Literal["rendered", "up to date", "failed", "previewed", "stopped"]
 
 
 @dataclass
@@ -49,9 +51,37 @@ class BuildReport:
     contact_sheet: Path | None
     seconds: float
 
+    budget_stop: str | None = None  # the --max-cost message when the budget stopped the build
+    run_id: str = ""
+
     @property
     def failed(self) -> list[EpisodeOutcome]:
         return [outcome for outcome in self.episodes if outcome.status == "failed"]
+
+
+@dataclass
+class PlannedWork:
+    """One line of `build --dry-run`: what a stage would make and what it would cost."""
+
+    stage: str
+    provider: str  # provider name, or the built-in engine (procedural, espeak-ng/Piper, ffmpeg)
+    model: str
+    to_make: int
+    calls: int = 0  # paid provider calls (cache misses)
+    cached: int = 0  # provider answers already in the cache
+    tokens: int = 0
+    cost: float = 0.0
+    currency: str = ""
+
+
+@dataclass
+class BuildPlan:
+    work: list[PlannedWork]
+    episodes: list[int]
+
+    @property
+    def cost(self) -> float:
+        return sum(item.cost for item in self.work)
 
 
 @dataclass
@@ -61,17 +91,28 @@ class _EpisodeMedia:
     voices: dict[tuple[str, int], str] = field(default_factory=dict)  # (shot id, line) -> WAV
     title_card: str | None = None
     errors: list[str] = field(default_factory=list)
+    stopped: bool = False  # a task hit --max-cost
+    ai_made: set[str] = field(default_factory=set)  # what AI made: script, frames, voices
 
 
 class _Run:
     """One build: the project, the cache, the executor, and the tallies of work."""
 
-    def __init__(self, project: Project, config: ProjectConfig, executor: Executor, progress: BuildProgress | None):
+    def __init__(
+        self,
+        project: Project,
+        config: ProjectConfig,
+        executor: Executor | None,
+        progress: BuildProgress | None,
+        gateway: Gateway,
+    ):
         self.project = project
         self.config = config
         self.cache = Cache(project.root)
         self.executor = executor
         self.progress = progress
+        self.gateway = gateway
+        self.media = AIMedia(gateway, self.cache)
         self.made: dict[str, int] = {}
         self.reused: dict[str, int] = {}
 
@@ -96,6 +137,7 @@ class _Run:
             if self.progress is not None:
                 self.progress(label, len(results), total)
 
+        assert self.executor is not None, "a dry run plans and never runs tasks"
         self.executor.run(tasks, on_done)
         return results
 
@@ -128,9 +170,62 @@ def build_project(
     workers: int | None = None,
     progress: BuildProgress | None = None,
     preview_only: bool = False,
+    max_cost: float | None = None,
 ) -> BuildReport:
-    """Build what is missing or stale; ``preview_only`` stops at frames, timing and storyboards."""
+    """Build what is missing or stale; ``preview_only`` stops at frames, timing and storyboards.
+
+    ``max_cost`` bounds what this run may spend on AI providers; the build stops cleanly
+    before the call that would pass it, keeping everything finished.
+    """
     started = time.perf_counter()
+    project, config, bible, chosen = _open(root, episodes)
+    check_before_build(project, config, need_ffmpeg=not preview_only)
+    with build_lock(project.build_dir):
+        Cache(project.root).remove_stale_temporaries()
+        if complete_cast(bible):
+            project.update_bible(bible)
+        gateway = Gateway(project.root, config, max_cost=max_cost)
+        gateway.ledger.mark_interrupted(gateway.run_id)
+        pool = make_executor(executor, config.render.workers if workers is None else workers)
+        try:
+            run = _Run(project, config, pool, progress, gateway)
+            media = _stage_a(run, bible, chosen)
+            outcomes = _stage_b(run, bible, media, preview_only)
+        finally:
+            pool.close()
+        sheet = None if preview_only else _contact_sheet(run, bible, media)
+    stop = next((e for item in media if item.stopped for e in item.errors), None)
+    return BuildReport(
+        outcomes, run.made, run.reused, sheet, time.perf_counter() - started, budget_stop=stop, run_id=gateway.run_id
+    )
+
+
+def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
+    """What `build` would make and call, with estimated tokens and cost; nothing is made or sent."""
+    project, config, bible, chosen = _open(root, episodes)
+    complete_cast(bible)  # in memory only: a dry run writes nothing
+    run = _Run(project, config, None, None, Gateway(project.root, config))
+    tasks = _plan_stage_a(run, bible, chosen, dry_run=True)[1]
+    work: dict[str, PlannedWork] = {}
+    for task in tasks:
+        estimate = run.media.estimate(task)
+        engine, model = run.media.engine(task.stage)
+        item = work.setdefault(task.stage, PlannedWork(task.stage, engine, model, 0))
+        item.to_make += 1
+        if estimate is not None:
+            item.calls += 0 if estimate.cached else 1
+            item.cached += 1 if estimate.cached else 0
+            item.tokens += estimate.prompt_tokens + estimate.completion_tokens
+            item.cost += estimate.cost
+            item.currency = estimate.currency
+    renders = [e.number for e in chosen if not file_is_whole(project.out_dir / f"ep{e.number:03d}.mp4")]
+    stale = {task.episode for task in tasks if task.episode is not None}
+    to_render = sorted(set(renders) | stale)
+    work["render"] = PlannedWork("render", "ffmpeg", "", len(to_render))
+    return BuildPlan(list(work.values()), to_render)
+
+
+def _open(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
     project = Project.open(root)
     config = project.load_config()
     bible = project.load_bible()
@@ -138,68 +233,40 @@ def build_project(
     if not all_episodes:
         raise UsageError(f"{root} has no episodes yet; run `microdrama adapt {root}` first")
     selected = parse_episode_selection(episodes, [e.number for e in all_episodes]) if episodes else None
-    chosen = [e for e in all_episodes if selected is None or e.number in selected]
-    check_before_build(project, config, need_ffmpeg=not preview_only)
-    with build_lock(project.build_dir):
-        Cache(project.root).remove_stale_temporaries()
-        if complete_cast(bible):
-            project.update_bible(bible)
-        pool = make_executor(executor, config.render.workers if workers is None else workers)
-        try:
-            run = _Run(project, config, pool, progress)
-            media = _stage_a(run, bible, chosen)
-            outcomes = _stage_b(run, bible, media, preview_only)
-        finally:
-            pool.close()
-        sheet = None if preview_only else _contact_sheet(run, bible, media)
-    return BuildReport(outcomes, run.made, run.reused, sheet, time.perf_counter() - started)
+    return project, config, bible, [e for e in all_episodes if selected is None or e.number in selected]
 
 
-def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeMedia]:
-    """Frames, voices and the title card: plan every artifact, make the missing ones."""
-    from microdrama.audio import ENGINE_VERSION
-    from microdrama.visuals import frame_request
-
+def _plan_stage_a(
+    run: _Run, bible: Bible, episodes: list[Episode], dry_run: bool = False
+) -> tuple[list[_EpisodeMedia], list[Task], dict[str, list[_EpisodeMedia]]]:
+    """Every frame, voice and title card the episodes need; tasks for the missing ones."""
     language = bible.series.language
     tasks: dict[str, Task] = {}  # by output path: two episodes can share an artifact
     owners: dict[str, list[_EpisodeMedia]] = {}
     media: list[_EpisodeMedia] = []
+    ai = run.media
     for episode in episodes:
         item = _EpisodeMedia(episode)
         media.append(item)
+        if episode.written_by is not None or bible.series.written_by is not None:
+            item.ai_made.add("script")
         for scene in episode.scenes:
             for shot in scene.shots:
-                request = frame_request(shot, scene, bible)
-                path = run.cache.path("frame", artifact_key("frame", request), ".png")
+                path, task = ai.frame(shot, scene, bible, episode.number, dry_run)
                 item.frames[shot.id] = run.cache.relative(path)
                 owners.setdefault(str(path), []).append(item)
+                if ai.image is not None:
+                    item.ai_made.add("frames")
                 if run.need("frame", path) and str(path) not in tasks:
-                    tasks[str(path)] = Task(
-                        f"frame:{shot.id}",
-                        "frame",
-                        "microdrama.build.work:draw_shot",
-                        {"request": request, "out": str(path)},
-                        episode.number,
-                    )
+                    tasks[str(path)] = task
                 for index, line in enumerate(shot.lines):
-                    voice = voice_for(bible, line.speaker)
-                    inputs = {"text": line.text, "voice": voice, "language": language, "engine": ENGINE_VERSION}
-                    wav = run.cache.path("voice", artifact_key("voice", inputs), ".wav")
+                    wav, task = ai.voice(line.text, line.speaker, bible, f"{shot.id}:{index}", episode.number)
                     item.voices[(shot.id, index)] = run.cache.relative(wav)
                     owners.setdefault(str(wav), []).append(item)
+                    if ai.speech is not None or voice_for(bible, line.speaker).engine == "piper":
+                        item.ai_made.add("voices")  # Piper is a neural voice model: AI-made too
                     if run.need("voice", wav, wav.with_suffix(".json")) and str(wav) not in tasks:
-                        tasks[str(wav)] = Task(
-                            f"voice:{shot.id}:{index}",
-                            "voice",
-                            "microdrama.build.work:voice_line",
-                            {
-                                "text": line.text,
-                                "voice": voice.model_dump(mode="json"),
-                                "language": language,
-                                "out": str(wav),
-                            },
-                            episode.number,
-                        )
+                        tasks[str(wav)] = task
         if episode.number == 1:
             card_inputs = {"title": bible.series.title, "licence": run.config.render.licence, "language": language}
             card = run.cache.path("card", artifact_key("card", card_inputs), ".png")
@@ -210,12 +277,22 @@ def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeM
                     "card:title", "card", "microdrama.build.work:title_card", {**card_inputs, "out": str(card)}, 1
                 )
     ordered = sorted(tasks.values(), key=lambda t: (t.stage != "voice", t.episode or 0))
-    results = run.run("voices and frames", ordered)
-    for output, task in tasks.items():
+    return media, ordered, owners
+
+
+def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeMedia]:
+    """Frames, voices and the title card: plan every artifact, make the missing ones."""
+    media, tasks, owners = _plan_stage_a(run, bible, episodes)
+    results = run.run("voices and frames", tasks)
+    for task in tasks:
         result = results.get(task.id)
         if result is not None and not result.ok:
-            for item in owners.get(output, []):
-                item.errors.append(f"{task.id}: {result.error.splitlines()[0]}")
+            for item in owners.get(task.kwargs["out"], []):
+                if result.error_type == "BudgetExceeded":
+                    item.stopped = True
+                    item.errors[:0] = [result.error]  # one message, the budget's, first
+                else:
+                    item.errors.append(f"{task.id}: {result.error.splitlines()[0]}")
     return media
 
 
@@ -236,7 +313,8 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
         number = item.episode.number
         outcome = outcomes[number] = EpisodeOutcome(number, "previewed" if preview_only else "up to date")
         if item.errors:
-            outcome.status, outcome.errors = "failed", item.errors
+            outcome.status = "stopped" if item.stopped else "failed"
+            outcome.errors = item.errors[:1] if item.stopped else item.errors
             continue
         voiced = {
             key: (path, float((read_json(run.project.root / Path(path).with_suffix(".json")) or {})["seconds"]))
@@ -249,7 +327,7 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
             voiced,
             run.config.render,
             title_card=item.title_card,
-            ai_label=None,
+            ai_generated=bool(item.ai_made),
             music=run.config.render.music,
         )
         outcome.seconds = timeline.duration

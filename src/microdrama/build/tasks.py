@@ -32,6 +32,7 @@ class TaskResult:
     value: Any = None
     error: str = ""
     seconds: float = 0.0
+    error_type: str = ""  # the exception's class name, e.g. BudgetExceeded
 
 
 def execute(task: Task) -> TaskResult:
@@ -43,8 +44,12 @@ def execute(task: Task) -> TaskResult:
         value = function(**task.kwargs)
         return TaskResult(task.id, True, value, seconds=time.perf_counter() - started)
     except MicrodramaError as error:
-        return TaskResult(task.id, False, error=str(error), seconds=time.perf_counter() - started)
+        return TaskResult(
+            task.id, False, error=str(error), seconds=time.perf_counter() - started, error_type=type(error).__name__
+        )
     except Exception as error:  # a bug or a tool crash: keep the trace for the report
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         trace = traceback.format_exc(limit=6)
-        return TaskResult(task.id, False, error=f"{detail}\n{trace}", seconds=time.perf_counter() - started)
+        return TaskResult(
+            task.id, False, error=f"{detail}\n{trace}", seconds=time.perf_counter() - started, error_type="bug"
+        )

@@ -66,3 +66,67 @@ def storyboard(
         {shot: (float(span[0]), float(span[1])) for shot, span in timings.items()},
         Path(out),
     )
+
+
+def ai_frame(
+    gateway: dict[str, Any],
+    prompt: str,
+    seed: int,
+    size: tuple[int, int],
+    reference: str | None,
+    episode: int | None,
+    out: str,
+) -> None:
+    """One frame from the image provider, fitted (cover, centred) to the frame size the renderer expects."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from microdrama.errors import ProviderError
+    from microdrama.providers.base import ImageRequest
+    from microdrama.providers.gateway import Gateway
+    from microdrama.visuals import FRAME_SIZE
+    from microdrama.visuals.canvas import save_png
+
+    reference_png = Path(reference).read_bytes() if reference else None
+    request = ImageRequest(prompt=prompt, width=size[0], height=size[1], seed=seed, reference=reference_png)
+    png = Gateway.from_context(gateway).image("frames", request, episode=episode)
+    try:
+        picture = Image.open(io.BytesIO(png)).convert("RGB")
+    except (UnidentifiedImageError, OSError) as error:
+        raise ProviderError(f"the image provider returned something that is not a picture: {error}") from error
+    scale = max(FRAME_SIZE[0] / picture.width, FRAME_SIZE[1] / picture.height)
+    resized = picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
+    left, top = (resized.width - FRAME_SIZE[0]) // 2, (resized.height - FRAME_SIZE[1]) // 2
+    save_png(resized.crop((left, top, left + FRAME_SIZE[0], top + FRAME_SIZE[1])), Path(out))
+
+
+def ai_voice(gateway: dict[str, Any], text: str, voice: str, language: str, episode: int | None, out: str) -> float:
+    """One line from the speech provider, decoded by ffmpeg to the build's mono 22.05 kHz WAV."""
+    import subprocess
+
+    import numpy as np
+
+    from microdrama.audio.wav import SAMPLE_RATE, finish, to_float, write_wav_atomic
+    from microdrama.errors import ProviderError
+    from microdrama.providers.base import SpeechRequest
+    from microdrama.providers.gateway import Gateway
+    from microdrama.render.binary import find_ffmpeg
+
+    speech = Gateway.from_context(gateway).speech(
+        "voices", SpeechRequest(text=text, voice=voice, language=language), episode=episode
+    )
+    decoded = subprocess.run(
+        [find_ffmpeg(), "-v", "error", "-i", "pipe:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "pipe:1"],
+        input=speech.audio,
+        capture_output=True,
+        check=False,
+    )
+    if decoded.returncode != 0 or not decoded.stdout:
+        detail = decoded.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no audio"]
+        raise ProviderError(f"the speech provider's {speech.format} audio cannot be decoded: {detail[0]}")
+    pcm = finish(to_float(np.frombuffer(decoded.stdout, dtype="<i2")))
+    write_wav_atomic(pcm, Path(out))
+    seconds = len(pcm) / SAMPLE_RATE
+    write_json_atomic(Path(out).with_suffix(".json"), {"seconds": seconds})
+    return seconds

@@ -14,6 +14,7 @@ from microdrama.model.common import (
     Setting,
     SourceSpan,
     Strict,
+    WrittenBy,
 )
 from microdrama.model.media import CharacterLook, LocationLook, Voice
 from microdrama.model.version import SCHEMA_VERSION
@@ -33,6 +34,7 @@ class Series(Strict):
         description="Episode whose cliffhanger is the pay point (付费卡点); later ones are paid",
     )
     sources: list[str] = Field(default_factory=list, description="Source files, relative to the project")
+    written_by: WrittenBy | None = Field(default=None, description="The AI model that wrote it, if one did")
 
 
 class Character(Strict):

@@ -63,3 +63,11 @@ def slugify(text: str, fallback: str) -> str:
     """An identifier from a name: ASCII words joined by "_" (callers romanise CJK first)."""
     slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
     return slug[:48] or fallback
+
+
+class WrittenBy(Strict):
+    """Set when an AI model wrote the text: the build then labels the episode as AI-generated."""
+
+    provider: str = Field(min_length=1, description="Provider name from microdrama.toml, e.g. local")
+    model: str = Field(min_length=1)
+    prompt: str = Field(default="", description="Prompt template and version, e.g. script@1")

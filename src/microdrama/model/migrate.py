@@ -15,7 +15,10 @@ Data = dict[str, Any]
 
 
 def _unchanged(data: Data) -> Data:
-    """Version 2 only added optional fields (looks and voices): version 1 data is valid as is."""
+    """The step only added optional fields, so the older data is valid as is.
+
+    Version 2 added looks and voices; version 3 added ``written_by`` (AI provenance).
+    """
     return data
 
 
@@ -23,6 +26,8 @@ def _unchanged(data: Data) -> Data:
 MIGRATIONS: dict[tuple[str, int], Callable[[Data], Data]] = {
     ("bible", 1): _unchanged,
     ("episode", 1): _unchanged,
+    ("bible", 2): _unchanged,
+    ("episode", 2): _unchanged,
 }
 
 

@@ -16,6 +16,7 @@ from microdrama.model.common import (
     SourceSpan,
     Strict,
     TimeOfDay,
+    WrittenBy,
 )
 from microdrama.model.version import SCHEMA_VERSION
 
@@ -73,6 +74,7 @@ class Episode(Strict):
     is_paywall: bool = False
     seconds: float = Field(ge=0, description="Estimated duration: spoken time plus action")
     source: SourceSpan | None = None
+    written_by: WrittenBy | None = Field(default=None, description="The AI model that wrote it, if one did")
     scenes: list[Scene] = Field(min_length=1)
 
     def shots(self) -> list[Shot]:

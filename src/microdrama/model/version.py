@@ -4,4 +4,4 @@ Bump it when a model change would make old files invalid, and add a migration
 step in ``model/migrate.py`` that rewrites version N data into version N+1.
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

@@ -11,10 +11,11 @@ from typing import Literal
 
 import pydantic
 import tomlkit
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from microdrama.errors import ValidationError
 from microdrama.model.common import Language, Strict
+from microdrama.project.ai_settings import BUILTIN_PROVIDERS, AISettings, ProviderTable
 from microdrama.project.atomic import write_text_atomic
 
 Market = Literal["domestic", "overseas"]
@@ -28,7 +29,7 @@ class SeriesSettings(Strict):
 
 
 class SourceSettings(Strict):
-    files: list[str] = Field(min_length=1)
+    files: list[str] = Field(default_factory=list, description="Empty for a series written from an idea")
 
 
 class AdaptSettings(Strict):
@@ -54,9 +55,22 @@ class RenderSettings(Strict):
 
 class ProjectConfig(Strict):
     series: SeriesSettings
-    source: SourceSettings
+    source: SourceSettings = SourceSettings()
     adapt: AdaptSettings = AdaptSettings()
     render: RenderSettings = RenderSettings()
+    ai: AISettings = AISettings()
+    providers: dict[str, ProviderTable] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _provider_names_exist(self) -> ProjectConfig:
+        known = set(self.providers) | set(BUILTIN_PROVIDERS)
+        for where, name in self.ai.choices():
+            if name not in known:
+                raise ValueError(
+                    f"{where} = {name!r} names no provider; define [providers.{name}] or use one of: "
+                    + ", ".join(sorted(known))
+                )
+        return self
 
 
 def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
@@ -121,7 +135,40 @@ def new_config_text(config: ProjectConfig) -> str:
     render["workers"].comment("0 = one per core")
     render.add(tomlkit.comment('music = "source/music.mp3"  # optional music bed, ducked under voices'))
     document.add("render", render)
-    return tomlkit.dumps(document)
+    document.add("ai", _ai_table(config))
+    return tomlkit.dumps(document) + PROVIDER_EXAMPLES
+
+
+def _ai_table(config: ProjectConfig) -> tomlkit.items.Table:
+    ai = tomlkit.table()
+    ai.add("text", config.ai.text)
+    ai["text"].comment("writing (new, adapt --writer llm): local = the embedded model, or a [providers.NAME]")
+    ai.add("image", config.ai.image)
+    ai["image"].comment("frames: procedural (drawn, no AI) or a [providers.NAME]")
+    ai.add("speech", config.ai.speech)
+    ai["speech"].comment("voices: builtin (espeak-ng, Piper) or a [providers.NAME]")
+    ai.add(tomlkit.comment('stages = { "write.rewrite" = "deepseek" }  # per-stage overrides'))
+    return ai
+
+
+# Shown (commented out) in every new microdrama.toml; docs/providers.md has the details.
+PROVIDER_EXAMPLES = """
+# An OpenAI-compatible service (DeepSeek, DashScope, Moonshot, Ollama, vLLM, LM Studio, ...).
+# The key is read from the environment variable named here (or the OS keyring), never from this file.
+# [providers.deepseek]
+# kind = "openai"
+# base_url = "https://api.deepseek.com/v1"
+# model = "deepseek-chat"
+# api_key_env = "DEEPSEEK_API_KEY"
+# json_mode = true
+# price = { input_per_million_tokens = 2.0, output_per_million_tokens = 8.0, currency = "CNY" }
+#
+# A ComfyUI server for frames: a workflow saved with "Save (API Format)", using {{prompt}} and {{seed}}.
+# [providers.comfy]
+# kind = "comfyui"
+# base_url = "http://127.0.0.1:8188"
+# workflow = "workflows/frames.json"
+"""
 
 
 def update_config(path: Path, section: str, values: dict[str, object]) -> None:

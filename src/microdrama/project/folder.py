@@ -81,8 +81,8 @@ class Project:
         return cls(root)
 
     @classmethod
-    def create(cls, root: Path, config: ProjectConfig, source_file: Path, force: bool = False) -> Project:
-        """Create the folder with its settings and an untouched copy of the source.
+    def create(cls, root: Path, config: ProjectConfig, source_file: Path | None, force: bool = False) -> Project:
+        """Create the folder with its settings and an untouched copy of the source (if there is one).
 
         The project is assembled in a temporary sibling folder and renamed into place,
         so a failure leaves nothing half-made, and --force replaces an old project whole.
@@ -97,7 +97,8 @@ class Project:
         try:
             (staging / "source").mkdir()
             (staging / "episodes").mkdir()
-            shutil.copyfile(source_file, staging / config.source.files[0])
+            if source_file is not None:
+                shutil.copyfile(source_file, staging / config.source.files[0])
             write_text_atomic(staging / CONFIG_NAME, new_config_text(config))
             if root.exists():
                 retired = Path(tempfile.mkdtemp(prefix=f".{root.name}.old.", dir=root.parent))

@@ -47,15 +47,15 @@ def build_timeline(
     settings: RenderSettings,
     *,
     title_card: str | None,
-    ai_label: str | None,
+    ai_generated: bool,
     music: str | None,
 ) -> Timeline:
     """One episode's timeline.
 
     ``frames`` maps shot ids to frame images and ``voiced`` maps (shot id, line index)
     to (WAV, seconds); paths are relative to the project. A line with no voice is
-    still subtitled, for as long as it takes to read. ``ai_label`` marks the episode
-    as AI-generated (visible label and MP4 metadata).
+    still subtitled, for as long as it takes to read. ``ai_generated`` marks the episode
+    as made with AI (the renderer shows a visible label and writes it into the MP4's metadata).
     """
     language = bible.series.language
     builder = _Builder(language, settings.crossfade_seconds)
@@ -78,7 +78,7 @@ def build_timeline(
         music=music,
         title=bible.series.title,
         licence=settings.licence,
-        ai_generated=ai_label is not None,
+        ai_generated=ai_generated,
     )
     for warning in timeline_warnings(timeline):
         logger.warning(warning)
