@@ -86,11 +86,11 @@ def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
         return ProjectConfig.model_validate(data)
     except pydantic.ValidationError as error:
         detail = error.errors()[0]
-        location = ".".join(str(step) for step in detail["loc"])
+        location = ".".join(str(step) for step in detail["loc"]) or "settings"
         message = detail["msg"].removeprefix("Value error, ")
         if detail["type"] == "extra_forbidden":
             message = "unknown setting (a typo?)"
-        line = _line_of_key(path, str(detail["loc"][-1]))
+        line = _line_of_key(path, str(detail["loc"][-1])) if detail["loc"] else None
         where = f"{display}:{line}" if line else display
         raise ValidationError(f"{where}: {location}: {message}") from error
 

@@ -113,12 +113,14 @@ class Gateway:
         run_id: str | None = None,
         max_cost: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.root = root
         self.config = config
         self.run_id = run_id or time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         self.max_cost = max_cost
-        self.sleep = sleep
+        self.sleep = sleep  # injectable with ``clock`` so tests can check waits without waiting
+        self.clock = clock
         self.stats = GatewayStats()
         self._ledger: Ledger | None = None
         self._providers: dict[str, Provider] = {}
@@ -392,7 +394,7 @@ class Gateway:
         }
         cached = self._load(call.key)
         if cached is not None:
-            self.ledger.record(**common, started=time.time(), attempt=0, status="cached", error=call.note)
+            self.ledger.record(**common, started=self.clock(), attempt=0, status="cached", error=call.note)
             return cached
         attempts = call.table.max_retries + 1
         locks = self.root / "build" / "locks"
@@ -436,13 +438,14 @@ class Gateway:
         """Wait for the rate window, reserve the budget, and record the attempt as pending."""
         while True:
             with self.ledger.transaction() as db:
-                now = time.time()
+                now = self.clock()
                 wait = rate_wait(
                     Ledger.recent_starts(db, call.provider.name, now - 60.0), call.table.requests_per_minute, now
                 )
                 if wait <= 0:
                     spent = Ledger.committed_cost(db, self.run_id)
                     if self.max_cost is not None and spent + call.estimate > self.max_cost:
+                        # Committed as a row of its own (below): raising here would roll it back.
                         Ledger.insert(
                             db,
                             **common,
@@ -452,13 +455,8 @@ class Gateway:
                             status="budget",
                             estimated_cost=call.estimate,
                         )
-                        currency = call.table.price.currency
-                        raise BudgetExceeded(
-                            f"stopped at --max-cost {self.max_cost:g} {currency}: this run has spent or reserved "
-                            f"{spent:.4f}, and the next call ({call.stage} on {call.provider.name}) may cost up to "
-                            f"{call.estimate:.4f}. Everything finished is kept; run again (with a higher "
-                            f"--max-cost) to continue"
-                        )
+                        over = spent
+                        break
                     return Ledger.insert(
                         db,
                         **common,
@@ -469,6 +467,12 @@ class Gateway:
                         error=call.note,
                     )
             self.sleep(min(wait, 5.0))
+        currency = call.table.price.currency
+        raise BudgetExceeded(
+            f"stopped at --max-cost {self.max_cost:g} {currency}: this run has spent or reserved {over:.4f}, and "
+            f"the next call ({call.stage} on {call.provider.name}) may cost up to {call.estimate:.4f}. Everything "
+            f"finished is kept; run again (with a higher --max-cost) to continue"
+        )
 
 
 def request_payload(request: ChatRequest | ImageRequest | SpeechRequest) -> dict[str, Any]:
