@@ -174,7 +174,9 @@ class Verdict(BaseModel):
 
 def test_structured_output_is_repaired_then_validated(tmp_path: Path, fake: OpenAIFake) -> None:
     root = write_project(tmp_path / "p", fake.url)
-    answers = iter(["not json at all", json.dumps({"speaker": "bob", "line": "Hi"}), '{"speaker": "ann", "line": "Hi"}'])
+    answers = iter(
+        ["not json at all", json.dumps({"speaker": "bob", "line": "Hi"}), '{"speaker": "ann", "line": "Hi"}']
+    )
     fake.chat_responder = lambda body: next(answers)
     gateway = gateway_for(root)
 
