@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# The suite uses the small embedded model, decoding on one thread: llama.cpp's threads
+# spin-wait, and a second thread competing with ffmpeg or the other core's work costs
+# far more than it gains.
+os.environ.setdefault("MICRODRAMA_LOCAL_MODEL", "qwen2.5-coder-0.5b")
+os.environ.setdefault("MICRODRAMA_LLM_THREADS", "1")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STORIES = FIXTURES / "stories"
@@ -48,3 +55,12 @@ def zh_story() -> Path:
 @pytest.fixture
 def en_story() -> Path:
     return STORIES / "en-story.txt"
+
+
+@pytest.fixture(scope="session")
+def llm_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An empty model cache for the whole run, so the embedded model is assembled and verified once from scratch."""
+    folder = tmp_path_factory.mktemp("llm-models")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MICRODRAMA_MODEL_DIR", str(folder))
+        yield folder

@@ -24,6 +24,7 @@ MAX_ACTION_SECONDS = 5.0
 TAG_LIMIT = 4
 _QUESTION = re.compile(r"[?？]")
 _EXCLAMATION = re.compile(r"[!！]")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def language_of(language: str) -> Language:
@@ -165,16 +166,30 @@ def _shot_seconds(lines: Sequence[Line], description: str, language: str) -> flo
     return round(max(spoken + action, MIN_SHOT_SECONDS), 2)
 
 
-def _shot(draft: ShotDraft, shot_id: str, people: _Cast, language: str, source: SourceSpan | None) -> Shot | None:
+def _fresh(text: str, seen: set[str]) -> bool:
+    """Whether ``text`` is new to the episode (a small model repeats itself); remembers it."""
+    key = _NON_WORD.sub("", text).lower()
+    if not key or key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _shot(
+    draft: ShotDraft, shot_id: str, people: _Cast, language: str, source: SourceSpan | None, seen: set[str]
+) -> Shot | None:
+    """A shot, without lines and descriptions that repeat earlier ones of the episode; None if nothing is left."""
     lines: list[Line] = []
     for line in draft.lines:
         text = line.text.strip()
         speaker = people.speaker(line.speaker)
-        if not text or speaker is None:
+        if not text or speaker is None or not _fresh(text, seen):
             continue
         kind: LineKind = "narration" if speaker == NARRATOR else "dialogue"
         lines.append(Line(speaker=speaker, kind=kind, emotion=line.emotion, text=text))
     description = draft.description.strip()
+    if description and not _fresh(description, seen):
+        description = ""
     if not lines and not description:
         return None
     present = [line.speaker for line in lines if line.speaker != NARRATOR]
@@ -196,17 +211,18 @@ def scenes_from_drafts(
     bible: Bible,
     frames: Sequence[SceneFrame] | None = None,
 ) -> list[Scene]:
-    """Scenes with ids "E-S" and shots "E-S-N"; empty shots and scenes are dropped."""
+    """Scenes with ids "E-S" and shots "E-S-N"; repeats, empty shots and empty scenes are dropped."""
     language = bible.series.language
     people = _Cast(bible)
     location_ids = [loc.id for loc in bible.locations]
     scenes: list[Scene] = []
+    seen: set[str] = set()
     for index, draft in enumerate(drafts):
         frame = frames[index] if frames is not None and index < len(frames) else SceneFrame()
         scene_number = len(scenes) + 1
         shots: list[Shot] = []
         for shot_draft in draft.shots:
-            shot = _shot(shot_draft, f"{number}-{scene_number}-{len(shots) + 1}", people, language, frame.source)
+            shot = _shot(shot_draft, f"{number}-{scene_number}-{len(shots) + 1}", people, language, frame.source, seen)
             if shot is not None:
                 shots.append(shot)
         if not shots:
