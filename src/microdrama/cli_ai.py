@@ -6,6 +6,7 @@ they only parse arguments, call the library and show the result.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from rich.table import Table
 from microdrama.errors import MicrodramaError, ProviderError, UsageError
 
 console = Console()
+MAX_STDIN_CHARACTERS = 1_000_000  # far above any idea; check_idea says what is too long
 
 WRITING_LABELS = {
     "series": "Writing the series bible",
@@ -57,14 +59,17 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         title: str | None,
         max_cost: float | None,
     ) -> None:
-        """Write a series from a one-line IDEA: bible → outline (hooks, cliffhangers, paywall) → scripts.
+        """Write a series from a one-line IDEA ("-" reads it from stdin): bible → outline → scripts.
 
+        The outline gives every episode a hook, beats and a cliffhanger, and places the paywall.
         Uses the text provider of microdrama.toml (the embedded local model by default).
         If it stops, run the same command again: finished model calls come from the cache.
         """
         from microdrama import api
         from microdrama.write.llm.new import check_idea
 
+        if idea == "-":
+            idea = sys.stdin.read(MAX_STDIN_CHARACTERS)
         folder = project or Path(_folder_name(check_idea(idea)))
         with stage_bars(labels=WRITING_LABELS) as progress:
             result = api.new_project(

@@ -55,6 +55,8 @@ def check_idea(idea: str) -> str:
             'give a one-line idea, e.g. microdrama new "A maid discovers she is the heir of the family that '
             'humiliated her" --episodes 60'
         )
+    if any(ord(char) < 32 and char not in "\n\t\r" for char in text):
+        raise UsageError("the idea contains control characters (binary data?); give it as plain text")
     if len(text) > MAX_IDEA_CHARACTERS:
         raise UsageError(
             f"the idea is {len(text):,} characters long (at most {MAX_IDEA_CHARACTERS:,}): an idea is a line or "
