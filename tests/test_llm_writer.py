@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import Field
 
 from microdrama import api
 from microdrama.errors import UsageError, ValidationError
@@ -23,11 +24,13 @@ from microdrama.write.llm import episode_passages, load_prompt, rewrite_episode,
 from microdrama.write.llm.mapping import bible_from_draft, episode_from_drafts, scenes_from_drafts, strength
 from microdrama.write.llm.prompts import PROMPT_NAMES, VARIABLES, parse_prompt, quote
 from microdrama.write.llm.replies import (
+    Draft,
     OutlineDraft,
     RewriteDraft,
     SceneDraft,
     ScriptDraft,
     SeriesDraft,
+    Shape,
     outline_check,
     outline_reply_type,
     rewrite_reply_type,
@@ -333,21 +336,31 @@ def test_outline_check_counts_episodes() -> None:
 
 
 def test_reply_schemas_carry_the_cast_and_counts_as_enums() -> None:
-    schema = script_reply_type(["linwan"], ["jietou"]).model_json_schema()
+    shape = Shape.for_episode(60, "zh")
+    assert (shape.scenes, shape.shots, shape.lines) == (2, 4, 3)
+    schema = script_reply_type(["linwan"], ["jietou"], shape).model_json_schema()
     assert _enum(schema, "LineDraft", "speaker") == ["linwan", NARRATOR]
     assert _enum(schema, "SceneDraft", "location") == ["jietou"]
     assert _enum(schema, "SceneDraft", "characters") == ["linwan"]
     assert outline_reply_type(4).model_json_schema()["properties"]["episodes"]["maxItems"] == 4
-    rewrite = rewrite_reply_type(["a"], ["b"], 3).model_json_schema()
+    assert schema["properties"]["scenes"]["maxItems"] == 2
+    assert schema["$defs"]["LineDraft"]["properties"]["text"]["maxLength"] == 50
+    assert schema["$defs"]["SceneDraft"]["properties"]["shots"]["maxItems"] == 4
+    assert 1000 < shape.max_tokens("zh") <= 4096
+    rewrite = rewrite_reply_type(["a"], ["b"], Shape.for_episode(90, "en", 3)).model_json_schema()
     assert rewrite["properties"]["scenes"]["minItems"] == rewrite["properties"]["scenes"]["maxItems"] == 3
     assert "enum" not in ScriptDraft.model_json_schema()["$defs"]["LineDraft"]["properties"]["speaker"]
 
 
 def test_episode_mapping_ids_seconds_and_beats() -> None:
     bible = _bible()
-    scene = SceneDraft.model_validate(_scene(script_reply_type(["linwan", "guchen"], ["jietou"]).model_json_schema()))
+    scene = SceneDraft.model_validate(
+        _scene(script_reply_type(["linwan", "guchen"], ["jietou"], Shape.for_episode(60, "zh")).model_json_schema())
+    )
     named = scene.model_copy(deep=True)
+    named.shots[0].description = "顾辰转过身。"
     named.shots[1].lines[0].speaker = "顾辰"  # a name where an id belongs: mapped to the id
+    named.shots[1].lines[0].text = "你好，顾辰。"  # the narration after it repeats scene 1's: dropped
     empty = SceneDraft.model_validate({"location": "jietou", "time": "day", "characters": [], "shots": []})
     episode = episode_from_drafts(
         4, [scene, empty, named], bible, title="", hook="", cliffhanger="她笑了：你终于来了？", is_paywall=True
@@ -356,7 +369,7 @@ def test_episode_mapping_ids_seconds_and_beats() -> None:
     assert [shot.id for shot in episode.shots()] == ["4-1-1", "4-1-2", "4-2-1", "4-2-2"]
     assert episode.hook.shot == "4-1-1" and episode.hook.text == "林晚推开大门。" and episode.title
     assert episode.cliffhanger.shot == "4-2-2" and "question" in episode.cliffhanger.cues
-    assert episode.scenes[1].shots[1].lines[0].speaker == "guchen"
+    assert [(line.speaker, line.text) for line in episode.scenes[1].shots[1].lines] == [("guchen", "你好，顾辰。")]
     assert episode.scenes[0].shots[1].lines[1].kind == "narration"
     assert episode.scenes[0].shots[0].characters == ["linwan"]  # named in the action line
     assert episode.scenes[0].setting == "EXT" and episode.is_paywall
@@ -497,24 +510,27 @@ def test_real_model_rewrites_an_adapted_episode(small_model: None, adapted: tupl
     _check_rewrite(episode, rewritten, bible)
 
 
+class _Word(Draft):
+    word: str = Field(json_schema_extra={"maxLength": 12})
+
+
 def test_real_model_gives_up_when_the_check_always_fails(small_model: None, tmp_path: Path) -> None:
     from microdrama.providers.gateway import StructuredOutputError
 
     gateway = _gateway(_project(tmp_path / "p", "en"))
-    reply_type = outline_reply_type(1)
-    messages = [("system", "Answer in JSON."), ("user", "Outline one episode of a story about a lost cat.")]
-    checked: list[OutlineDraft] = []
+    messages = [("system", "Answer in JSON."), ("user", "Give one English word for a cat.")]
+    checked: list[_Word] = []
 
-    def never(draft: OutlineDraft) -> list[str]:
-        checked.append(draft)
-        return ["the title must be exactly 'IMPOSSIBLE-TITLE-42'"]
+    def never(reply: _Word) -> list[str]:
+        checked.append(reply)
+        return ["word: the word must be exactly 'IMPOSSIBLE-42'"]
 
     with pytest.raises(StructuredOutputError, match="after 2 repairs"):
-        gateway.structured("write.outline", messages, reply_type, max_tokens=300, check=never)
+        gateway.structured("write.outline", messages, _Word, max_tokens=40, check=never)
     assert len(checked) == 3  # the first reply and two repairs, each valid JSON that the check refused
 
 
 def test_rewrite_draft_round_trips_through_the_schema() -> None:
-    schema = rewrite_reply_type(["linwan"], ["jietou"], 2).model_json_schema()
+    schema = rewrite_reply_type(["linwan"], ["jietou"], Shape.for_episode(60, "zh", 2)).model_json_schema()
     draft = RewriteDraft.model_validate(_rewrite_reply(schema))
     assert len(draft.scenes) == 2 and draft.scenes[0].shots[1].lines[0].speaker == "linwan"

@@ -76,10 +76,3 @@ def prompts_for(root: Path | None, names: Iterable[str]) -> dict[str, Prompt]:
 def prompt_versions(project_root: Path | None = None) -> dict[str, str]:
     """name -> "name@vN" (``+project`` when the project overrides it), for provenance records."""
     return {name: load_prompt(name, project_root).label for name in PROMPT_NAMES}
-
-
-def max_tokens_for(seconds: float, language: str, base: int = 600) -> int:
-    """Room for a script reply of an episode this long: its text plus JSON and shot descriptions."""
-    units = spoken_units(seconds, language)
-    per_unit = 1.0 if language == "zh" else 1.4  # tokens per character / word
-    return int(min(6144, base + units * per_unit * 3.0))

@@ -27,6 +27,21 @@ _EXCLAMATION = re.compile(r"[!！]")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+_SENTENCE_END = re.compile(r"[。！？!?…]|\.(?=\s|$)")
+_CLOSED = re.compile(r"[。！？!?…\.”’\"')）」』]$")
+
+
+def tidy(text: str) -> str:
+    """Text a length cap cut off mid-sentence, ended at its last full sentence when one is left."""
+    text = text.strip()
+    if not text or _CLOSED.search(text):
+        return text
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    if ends and ends[-1] >= len(text) // 3:
+        return text[: ends[-1]].strip()
+    return text.rstrip(",，、;；:： ")
+
+
 def language_of(language: str) -> Language:
     return "zh" if language == "zh" else "en"
 
@@ -80,7 +95,7 @@ def bible_from_draft(
     characters: list[Character] = []
     seen_names: set[str] = set()
     for number, (role, person) in enumerate(draft.characters(), start=1):
-        name = person.name.strip()
+        name = tidy(person.name)
         if not name or name.lower() in seen_names or name.lower() in (NARRATOR, "旁白"):
             continue  # a repeated person is dropped: the first, leading, one is kept
         seen_names.add(name.lower())
@@ -91,7 +106,7 @@ def bible_from_draft(
                 role=role,
                 gender=person.gender,
                 age=person.age,
-                description=person.description.strip(),
+                description=tidy(person.description),
             )
         )
     taken_places: set[str] = set()
@@ -105,14 +120,14 @@ def bible_from_draft(
                 id=identifier(name, taken_places, f"location_{number}"),
                 name=name,
                 setting=place.setting,
-                description=place.description.strip(),
+                description=tidy(place.description),
             )
         )
     if not characters or not locations:
         raise ProviderError("the model's series has no usable characters or locations; try again or another model")
     series = Series(
         title=draft.title.strip() or ("无题" if language == "zh" else "Untitled"),
-        logline=draft.logline.strip(),
+        logline=tidy(draft.logline),
         genres=_tags(draft.genres),
         tropes=_tags(draft.tropes),
         language=language_of(language),
@@ -181,13 +196,13 @@ def _shot(
     """A shot, without lines and descriptions that repeat earlier ones of the episode; None if nothing is left."""
     lines: list[Line] = []
     for line in draft.lines:
-        text = line.text.strip()
+        text = tidy(line.text)
         speaker = people.speaker(line.speaker)
         if not text or speaker is None or not _fresh(text, seen):
             continue
         kind: LineKind = "narration" if speaker == NARRATOR else "dialogue"
         lines.append(Line(speaker=speaker, kind=kind, emotion=line.emotion, text=text))
-    description = draft.description.strip()
+    description = tidy(draft.description)
     if description and not _fresh(description, seen):
         description = ""
     if not lines and not description:
@@ -265,12 +280,12 @@ def episode_from_drafts(
         raise ProviderError(f"the model wrote no usable scene for episode {number}; try again or another model")
     shots = [shot for scene in scenes for shot in scene.shots]
     first, last = shots[0], shots[-1]
-    hook_text = hook.strip() or _shot_text(first)
-    cliff_text = cliffhanger.strip() or _shot_text(last, last=True)
+    hook_text = tidy(hook) or _shot_text(first)
+    cliff_text = tidy(cliffhanger) or _shot_text(last, last=True)
     return Episode(
         number=number,
         title=title.strip() or hook_text[:12],
-        summary=summary.strip(),
+        summary=tidy(summary),
         hook=Beat(shot=first.id, text=hook_text, cues=beat_cues(hook_text, language)),
         cliffhanger=Beat(shot=last.id, text=cliff_text, cues=beat_cues(cliff_text, language)),
         is_paywall=is_paywall,

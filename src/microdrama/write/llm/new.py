@@ -21,7 +21,6 @@ from microdrama.write.llm.common import (
     language_values,
     line_limit_text,
     location_listing,
-    max_tokens_for,
     prompts_for,
     series_summary,
 )
@@ -31,6 +30,7 @@ from microdrama.write.llm.replies import (
     MAX_CAST,
     MAX_PLACES,
     OutlineEpisodeDraft,
+    Shape,
     check_series,
     outline_check,
     outline_reply_type,
@@ -132,7 +132,7 @@ def write_series(
     draft = gateway.structured(
         "write.series",
         messages,
-        series_reply_type(max_characters, max_locations),
+        series_reply_type(max_characters, max_locations, lang),
         max_tokens=1200,
         temperature=0.8,
         check=check_series,
@@ -151,7 +151,8 @@ def write_series(
     seconds = minutes_per_episode * 60.0
     character_ids = [c.id for c in bible.characters]
     location_ids = [loc.id for loc in bible.locations]
-    reply_type = script_reply_type(character_ids, location_ids)
+    shape = Shape.for_episode(seconds, lang)
+    reply_type = script_reply_type(character_ids, location_ids, shape)
     check = script_check(character_ids, location_ids, lang, seconds)
     common = {
         **language_values(lang),
@@ -162,6 +163,8 @@ def write_series(
         "seconds": round(seconds),
         "budget": budget_text(seconds, lang),
         "line_limit": line_limit_text(lang),
+        "max_scenes": shape.scenes,
+        "max_shots": shape.shots,
     }
     written: list[Episode] = []
     report("script", 0, episodes)
@@ -179,7 +182,7 @@ def write_series(
             messages,
             reply_type,
             episode=number,
-            max_tokens=max_tokens_for(seconds, lang),
+            max_tokens=shape.max_tokens(lang),
             check=check,
         )
         written.append(
@@ -233,7 +236,7 @@ def write_outline(
         chunk = gateway.structured(
             "write.outline",
             messages,
-            outline_reply_type(count),
+            outline_reply_type(count, lang),
             max_tokens=min(6144, 300 + 260 * count),
             check=outline_check(count, first),
         )

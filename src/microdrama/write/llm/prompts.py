@@ -54,9 +54,23 @@ VARIABLES: dict[str, frozenset[str]] = {
         "budget",
         "line_limit",
         "paywall_note",
+        "max_scenes",
+        "max_shots",
     },
     "rewrite": COMMON_VARIABLES
-    | {"series", "cast", "locations", "number", "title", "script", "passages", "scene_count", "budget", "line_limit"},
+    | {
+        "series",
+        "cast",
+        "locations",
+        "number",
+        "title",
+        "script",
+        "passages",
+        "scene_count",
+        "budget",
+        "line_limit",
+        "max_shots",
+    },
 }
 
 _SECTION = re.compile(r"^#{1,3}[ \t]*(system|user)[ \t]*$", re.IGNORECASE)

@@ -12,7 +12,9 @@ so such replies reach the check instead of failing with a bare pydantic message.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +26,6 @@ from microdrama.text.analysis import spoken_seconds
 MAX_LINE_SECONDS = 12.0
 # Schema-only caps that stop a small model from running on; the checks are stricter.
 TEXT_CAP = 240
-SHORT_CAP = 80
 MAX_SCENES = 4
 MAX_SHOTS = 8
 MAX_LINES = 5
@@ -35,6 +36,33 @@ MAX_PLACES = 6
 # An episode's spoken lines may run at most this many times its length before the check objects.
 MAX_LENGTH_FACTOR = 2.0
 
+# Text caps (characters) by language: Chinese packs a sentence into far fewer characters.
+CAPS: dict[str, dict[str, int]] = {
+    "zh": {
+        "name": 10,
+        "person": 60,
+        "place": 12,
+        "place_text": 40,
+        "title": 16,
+        "logline": 60,
+        "tag": 6,
+        "summary": 80,
+        "moment": 50,
+        "beat": 30,
+    },
+    "en": {
+        "name": 30,
+        "person": 160,
+        "place": 30,
+        "place_text": 100,
+        "title": 40,
+        "logline": 200,
+        "tag": 16,
+        "summary": 200,
+        "moment": 120,
+        "beat": 100,
+    },
+}
 Patches = dict[str, dict[str, dict[str, Any]]]  # model name ("" = the reply itself) -> field -> schema keys
 D = TypeVar("D", bound="Draft")
 
@@ -121,9 +149,24 @@ class SeriesDraft(Draft):
         return people + [(person.role, person) for person in self.supporting]
 
 
-def series_reply_type(max_characters: int, max_locations: int) -> type[SeriesDraft]:
+def series_reply_type(max_characters: int, max_locations: int, language: str = "en") -> type[SeriesDraft]:
+    caps = CAPS["zh" if language == "zh" else "en"]
+    person = {"name": _cap(caps["name"]), "description": _cap(caps["person"])}
+    tags = {"items": {"type": "string", "maxLength": caps["tag"]}}
     return SeriesDraft.for_request(
-        {"": {"supporting": _items(0, max(max_characters - 2, 0)), "locations": _items(1, max_locations)}}
+        {
+            "": {
+                "title": _cap(caps["title"]),
+                "logline": _cap(caps["logline"]),
+                "genres": tags,
+                "tropes": tags,
+                "supporting": _items(0, max(max_characters - 2, 0)),
+                "locations": _items(1, max_locations),
+            },
+            "PersonDraft": person,
+            "SupportingDraft": person,
+            "LocationDraft": {"name": _cap(caps["place"]), "description": _cap(caps["place_text"])},
+        }
     )
 
 
@@ -159,8 +202,20 @@ class OutlineDraft(Draft):
     episodes: list[OutlineEpisodeDraft]
 
 
-def outline_reply_type(count: int) -> type[OutlineDraft]:
-    return OutlineDraft.for_request({"": {"episodes": _items(count, count)}})
+def outline_reply_type(count: int, language: str = "en") -> type[OutlineDraft]:
+    caps = CAPS["zh" if language == "zh" else "en"]
+    return OutlineDraft.for_request(
+        {
+            "": {"episodes": _items(count, count)},
+            "OutlineEpisodeDraft": {
+                "title": _cap(caps["title"]),
+                "summary": _cap(caps["summary"]),
+                "hook": _cap(caps["moment"]),
+                "beats": {"items": {"type": "string", "maxLength": caps["beat"]}},
+                "cliffhanger": _cap(caps["moment"]),
+            },
+        }
+    )
 
 
 def outline_check(count: int, first: int) -> Callable[[OutlineDraft], list[str]]:
@@ -216,25 +271,65 @@ class RewriteDraft(Draft):
     scenes: list[SceneDraft]
 
 
-def _cast_patches(character_ids: Sequence[str], location_ids: Sequence[str]) -> Patches:
+@dataclass(frozen=True)
+class Shape:
+    """How big a script reply may get: grammar caps that end a small model's loops early.
+
+    The caps follow the episode's length (about eight shots a minute) and, for a rewrite,
+    its number of scenes; ``max_tokens`` leaves room for a reply that fills them all.
+    """
+
+    scenes: int  # at most, or exactly for a rewrite
+    shots: int  # per scene, at most
+    lines: int  # per shot, at most
+    line_chars: int
+    description_chars: int
+
+    @classmethod
+    def for_episode(cls, seconds: float, language: str, scene_count: int | None = None) -> Shape:
+        minutes = seconds / 60.0
+        scenes = scene_count or max(1, min(MAX_SCENES, round(minutes * 2)))
+        shots = max(2, min(MAX_SHOTS, math.ceil(8 * minutes / scenes)))
+        zh = language == "zh"
+        return cls(scenes, shots, 3, 50 if zh else 180, 40 if zh else 120)
+
+    def max_tokens(self, language: str) -> int:
+        per_char = 0.8 if language == "zh" else 0.25
+        line = 18 + self.line_chars * per_char
+        shot = 25 + self.description_chars * per_char + self.lines * line
+        scene = 60 + self.shots * shot
+        return int(min(4096, 1.3 * (200 + self.scenes * scene)))
+
+
+def _cast_patches(character_ids: Sequence[str], location_ids: Sequence[str], shape: Shape) -> Patches:
     return {
-        "LineDraft": {"speaker": {"enum": [*character_ids, NARRATOR]}},
+        "LineDraft": {"speaker": {"enum": [*character_ids, NARRATOR]}, "text": _cap(shape.line_chars)},
+        "ShotDraft": {"lines": _items(0, shape.lines), "description": _cap(shape.description_chars)},
         "SceneDraft": {
             "location": {"enum": list(location_ids)},
             "characters": {"items": {"type": "string", "enum": list(character_ids)}, "maxItems": MAX_CAST},
+            "shots": _items(1, shape.shots),
         },
     }
 
 
-def script_reply_type(character_ids: Sequence[str], location_ids: Sequence[str]) -> type[ScriptDraft]:
-    return ScriptDraft.for_request(_cast_patches(character_ids, location_ids))
+def script_reply_type(character_ids: Sequence[str], location_ids: Sequence[str], shape: Shape) -> type[ScriptDraft]:
+    patches = _cast_patches(character_ids, location_ids, shape)
+    patches[""] = {"scenes": _items(1, shape.scenes)}
+    return ScriptDraft.for_request(patches)
 
 
 def rewrite_reply_type(
-    character_ids: Sequence[str], location_ids: Sequence[str], scene_count: int
+    character_ids: Sequence[str], location_ids: Sequence[str], shape: Shape, language: str = "en"
 ) -> type[RewriteDraft]:
-    patches = _cast_patches(character_ids, location_ids)
-    patches[""] = {"scenes": _items(scene_count, scene_count)}
+    caps = CAPS["zh" if language == "zh" else "en"]
+    patches = _cast_patches(character_ids, location_ids, shape)
+    patches[""] = {
+        "scenes": _items(shape.scenes, shape.scenes),
+        "title": _cap(caps["title"]),
+        "hook": _cap(caps["moment"]),
+        "cliffhanger": _cap(caps["moment"]),
+    }
     return RewriteDraft.for_request(patches)
 
 

@@ -26,18 +26,17 @@ from microdrama.write.llm.common import (
     language_values,
     line_limit_text,
     location_listing,
-    max_tokens_for,
     prompts_for,
     series_summary,
 )
 from microdrama.write.llm.mapping import SceneFrame, cover, episode_from_drafts
 from microdrama.write.llm.prompts import as_json, quote
-from microdrama.write.llm.replies import rewrite_check, rewrite_reply_type
+from microdrama.write.llm.replies import Shape, rewrite_check, rewrite_reply_type
 
 # Passages are joined when the source between them is this short (code points).
 MERGE_GAP = 200
 MAX_PASSAGE = 1_500  # one passage, code points
-MAX_PASSAGES_TOTAL = 6_000  # all of an episode's passages
+MAX_PASSAGES_TOTAL = 4_000  # all of an episode's passages
 MAX_REWRITE_CAST = 16
 MAX_REWRITE_PLACES = 10
 
@@ -99,23 +98,17 @@ def scene_source(scene: Scene) -> SourceSpan | None:
 
 
 def current_script(episode: Episode) -> list[dict[str, object]]:
-    """The episode as the prompt shows it: scenes of shots of lines, without ids and timings."""
-    return [
-        {
-            "scene": number,
-            "location": scene.location,
-            "time": scene.time,
-            "shots": [
-                {
-                    "framing": shot.framing,
-                    "description": shot.description,
-                    "lines": [{"speaker": line.speaker, "text": line.text} for line in shot.lines],
-                }
-                for shot in scene.shots
-            ],
-        }
-        for number, scene in enumerate(episode.scenes, start=1)
-    ]
+    """The episode as the prompt shows it, compactly: per scene, one string per shot,
+    "framing | what we see | speaker: line | speaker: line" (no ids, timings or spans)."""
+    scenes: list[dict[str, object]] = []
+    for number, scene in enumerate(episode.scenes, start=1):
+        shots = []
+        for shot in scene.shots:
+            parts = [shot.framing, *([shot.description] if shot.description else [])]
+            parts += [f"{line.speaker}: {line.text}" for line in shot.lines]
+            shots.append(" | ".join(parts))
+        scenes.append({"scene": number, "location": scene.location, "time": scene.time, "shots": shots})
+    return scenes
 
 
 def relevant_cast(episode: Episode, bible: Bible, passages: list[str]) -> list[Character]:
@@ -168,6 +161,7 @@ def rewrite_episode(
     location_ids = [loc.id for loc in locations]
     scene_count = len(episode.scenes)
     seconds = bible.series.minutes_per_episode * 60.0
+    shape = Shape.for_episode(seconds, language, scene_count)
     shown_passages = [p for p in passages if p.strip()]
     messages = prompt.render(
         **language_values(language),
@@ -181,13 +175,14 @@ def rewrite_episode(
         scene_count=scene_count,
         budget=budget_text(seconds, language),
         line_limit=line_limit_text(language),
+        max_shots=shape.shots,
     )
     draft = gateway.structured(
         "write.rewrite",
         messages,
-        rewrite_reply_type(character_ids, location_ids, scene_count),
+        rewrite_reply_type(character_ids, location_ids, shape, language),
         episode=episode.number,
-        max_tokens=max_tokens_for(seconds, language, base=800),
+        max_tokens=shape.max_tokens(language),
         check=rewrite_check(character_ids, location_ids, language, seconds, scene_count),
     )
     frames = [
