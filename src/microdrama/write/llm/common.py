@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from microdrama.model import Bible, Character, Location
+from microdrama.model.common import WrittenBy
 from microdrama.text.analysis import UNITS_PER_MINUTE
 from microdrama.write.llm.prompts import PROMPT_NAMES, Prompt, load_prompt
-from microdrama.write.llm.replies import MAX_LINE_SECONDS
 
 log = logging.getLogger("microdrama.write.llm")
 
 # Share of an episode's time given to lines; the rest is action and air (as in write/adapt.py).
 SPOKEN_SHARE = 0.85
-# What the prompt asks a line to stay under: below the check's limit, so a slightly long line passes.
-PROMPT_LINE_SHARE = 0.8
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
 LANGUAGE_RULES = {
     "zh": (
@@ -42,11 +40,6 @@ def spoken_units(seconds: float, language: str) -> int:
 def budget_text(seconds: float, language: str) -> str:
     units = spoken_units(seconds, language)
     return f"about {units} Chinese characters (约{units}字)" if language == "zh" else f"about {units} words"
-
-
-def line_limit_text(language: str) -> str:
-    units = round(MAX_LINE_SECONDS * PROMPT_LINE_SHARE * UNITS_PER_MINUTE.get(language, 150) / 60.0)
-    return f"{units} Chinese characters ({units}字)" if language == "zh" else f"{units} words"
 
 
 def cast_listing(characters: Iterable[Character]) -> list[dict[str, Any]]:
@@ -74,5 +67,15 @@ def prompts_for(root: Path | None, names: Iterable[str]) -> dict[str, Prompt]:
 
 
 def prompt_versions(project_root: Path | None = None) -> dict[str, str]:
-    """name -> "name@vN" (``+project`` when the project overrides it), for provenance records."""
+    """name -> "name@N" (``+project`` when the project overrides it), as provenance records them."""
     return {name: load_prompt(name, project_root).label for name in PROMPT_NAMES}
+
+
+def written_by(gateway: object, stage: str, prompts: Iterable[Prompt]) -> WrittenBy | None:
+    """Provenance for what ``stage`` wrote: the provider and model, and the prompts' versions."""
+    find = getattr(gateway, "provider", None)
+    provider = find(stage) if callable(find) else None
+    if provider is None:
+        return None
+    model = str(getattr(provider, "model", "") or getattr(provider, "kind", "") or "unknown")
+    return WrittenBy(provider=str(provider.name), model=model, prompt=",".join(p.label for p in prompts))

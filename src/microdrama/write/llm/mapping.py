@@ -14,7 +14,7 @@ from typing import cast
 
 from microdrama.errors import ProviderError
 from microdrama.model import NARRATOR, Beat, Bible, Character, Episode, Line, Location, Scene, Series, Shot, SourceSpan
-from microdrama.model.common import BeatCue, Language, LineKind, TimeOfDay
+from microdrama.model.common import BeatCue, Language, LineKind, TimeOfDay, WrittenBy
 from microdrama.text.analysis import CUES, score_tension, spoken_seconds
 from microdrama.write.bible import identifier
 from microdrama.write.llm.replies import SceneDraft, SeriesDraft, ShotDraft
@@ -148,6 +148,7 @@ class SceneFrame:
     source: SourceSpan | None = None
     time: TimeOfDay | None = None
     cold_open: bool = False
+    original: Scene | None = None  # kept as it was when the model leaves the scene empty
 
 
 class _Cast:
@@ -226,7 +227,8 @@ def scenes_from_drafts(
     bible: Bible,
     frames: Sequence[SceneFrame] | None = None,
 ) -> list[Scene]:
-    """Scenes with ids "E-S" and shots "E-S-N"; repeats, empty shots and empty scenes are dropped."""
+    """Scenes with ids "E-S" and shots "E-S-N"; repeats and empty shots are dropped, and so is a
+    scene left empty, unless its frame holds the original scene, which then stays as it was."""
     language = bible.series.language
     people = _Cast(bible)
     location_ids = [loc.id for loc in bible.locations]
@@ -241,6 +243,8 @@ def scenes_from_drafts(
             if shot is not None:
                 shots.append(shot)
         if not shots:
+            if frame.original is not None:
+                scenes.append(renumbered(frame.original, f"{number}-{scene_number}"))
             continue
         location_id = draft.location if draft.location in location_ids else location_ids[0]
         location = bible.location(location_id)
@@ -260,6 +264,12 @@ def scenes_from_drafts(
     return scenes
 
 
+def renumbered(scene: Scene, scene_id: str) -> Scene:
+    """The scene under a new id "E-S", its shots "E-S-N", everything else as it was."""
+    shots = [shot.model_copy(update={"id": f"{scene_id}-{n}"}) for n, shot in enumerate(scene.shots, start=1)]
+    return scene.model_copy(update={"id": scene_id, "shots": shots})
+
+
 def episode_from_drafts(
     number: int,
     drafts: Sequence[SceneDraft],
@@ -272,6 +282,7 @@ def episode_from_drafts(
     is_paywall: bool = False,
     frames: Sequence[SceneFrame] | None = None,
     source: SourceSpan | None = None,
+    written_by: WrittenBy | None = None,
 ) -> Episode:
     """An episode from drafted scenes: the hook beat is its first shot, the cliffhanger its last."""
     language = bible.series.language
@@ -292,6 +303,7 @@ def episode_from_drafts(
         seconds=round(sum(shot.seconds for shot in shots), 1),
         source=source,
         scenes=scenes,
+        written_by=written_by,
     )
 
 

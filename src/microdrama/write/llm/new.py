@@ -19,10 +19,10 @@ from microdrama.write.llm.common import (
     budget_text,
     cast_listing,
     language_values,
-    line_limit_text,
     location_listing,
     prompts_for,
     series_summary,
+    written_by,
 )
 from microdrama.write.llm.mapping import bible_from_draft, episode_from_drafts, mark_first_episodes, strength
 from microdrama.write.llm.prompts import as_json, quote
@@ -138,6 +138,8 @@ def write_series(
         check=check_series,
     )
     bible = bible_from_draft(draft, language=lang, minutes_per_episode=minutes_per_episode, episodes=episodes)
+    bible.series.written_by = written_by(gateway, "write.series", [prompts["series"], prompts["outline"]])
+    episode_provenance = written_by(gateway, "write.script", [prompts["script"]])
     report("series", 1, 1)
 
     # 2. the outline, in chunks
@@ -162,7 +164,7 @@ def write_series(
         "episodes": episodes,
         "seconds": round(seconds),
         "budget": budget_text(seconds, lang),
-        "line_limit": line_limit_text(lang),
+        "line_limit": shape.line_limit(lang),
         "max_scenes": shape.scenes,
         "max_shots": shape.shots,
     }
@@ -195,6 +197,7 @@ def write_series(
                 hook=planned.hook,
                 cliffhanger=planned.cliffhanger,
                 is_paywall=number == paywall,
+                written_by=episode_provenance,
             )
         )
         report("script", number, episodes)

@@ -95,8 +95,8 @@ class Prompt:
 
     @property
     def label(self) -> str:
-        """What to record: ``script@v2`` (``script@v2+project`` for an override)."""
-        return f"{self.name}@v{self.version}" + ("" if self.origin == "packaged" else "+project")
+        """What provenance records: ``script@2`` (``script@2+project`` for a project's override)."""
+        return f"{self.name}@{self.version}" + ("" if self.origin == "packaged" else "+project")
 
 
 def quote(text: str) -> str:

@@ -12,7 +12,6 @@ so such replies reach the check instead of failing with a bare pydantic message.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
@@ -20,10 +19,12 @@ from typing import Any, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from microdrama.model.common import NARRATOR, AgeGroup, Emotion, Framing, Gender, Role, Setting, TimeOfDay
-from microdrama.text.analysis import spoken_seconds
+from microdrama.text.analysis import UNITS_PER_MINUTE, spoken_seconds
 
 # A line is at most ~12 s of speech: longer ones do not fit one subtitle or one shot.
 MAX_LINE_SECONDS = 12.0
+# What a drafted line is capped at (and the prompt asks for), as a share of that limit.
+LINE_SHARE = 0.6
 # Schema-only caps that stop a small model from running on; the checks are stricter.
 TEXT_CAP = 240
 MAX_SCENES = 4
@@ -33,8 +34,10 @@ MAX_BEATS = 5
 MAX_TAGS = 4
 MAX_CAST = 8
 MAX_PLACES = 6
-# An episode's spoken lines may run at most this many times its length before the check objects.
+# An episode's spoken lines may run at most this many times its length before the check objects;
+# the schema's caps allow CAP_LENGTH_FACTOR times, so a reply that fills them all still passes.
 MAX_LENGTH_FACTOR = 2.0
+CAP_LENGTH_FACTOR = 1.5
 
 # Text caps (characters) by language: Chinese packs a sentence into far fewer characters.
 CAPS: dict[str, dict[str, int]] = {
@@ -275,23 +278,32 @@ class RewriteDraft(Draft):
 class Shape:
     """How big a script reply may get: grammar caps that end a small model's loops early.
 
-    The caps follow the episode's length (about eight shots a minute) and, for a rewrite,
-    its number of scenes; ``max_tokens`` leaves room for a reply that fills them all.
+    The caps are set so that even a reply that fills every one of them stays within the
+    length check (CAP_LENGTH_FACTOR < MAX_LENGTH_FACTOR times the episode): a small model
+    cannot repair an overlong episode, it just writes it again. A line is capped at LINE_SHARE of the
+    12-second limit; the episode's lines at what the check allows, spread over its scenes
+    (for a rewrite, exactly the scenes of the script) at two lines a shot.
+    ``max_tokens`` leaves room for a reply that fills them all.
     """
 
     scenes: int  # at most, or exactly for a rewrite
     shots: int  # per scene, at most
     lines: int  # per shot, at most
-    line_chars: int
+    line_units: int  # a line's length the prompt asks for: characters (zh) or words (en)
+    line_chars: int  # the schema's cap on a line
     description_chars: int
 
     @classmethod
     def for_episode(cls, seconds: float, language: str, scene_count: int | None = None) -> Shape:
-        minutes = seconds / 60.0
-        scenes = scene_count or max(1, min(MAX_SCENES, round(minutes * 2)))
-        shots = max(2, min(MAX_SHOTS, math.ceil(8 * minutes / scenes)))
         zh = language == "zh"
-        return cls(scenes, shots, 3, 50 if zh else 180, 40 if zh else 120)
+        line_seconds = MAX_LINE_SECONDS * LINE_SHARE
+        line_units = round(line_seconds * UNITS_PER_MINUTE["zh" if zh else "en"] / 60.0)
+        scenes = scene_count or max(1, min(MAX_SCENES, round(seconds / 30.0)))
+        total_lines = max(scenes, int(CAP_LENGTH_FACTOR * seconds / line_seconds))
+        lines = 2 if total_lines >= 2 * scenes else 1
+        shots = max(1, min(MAX_SHOTS, total_lines // (scenes * lines)))
+        line_chars = line_units if zh else line_units * 5  # a word and its space: five or six characters
+        return cls(scenes, shots, lines, line_units, line_chars, 40 if zh else 120)
 
     def max_tokens(self, language: str) -> int:
         per_char = 0.8 if language == "zh" else 0.25
@@ -299,6 +311,10 @@ class Shape:
         shot = 25 + self.description_chars * per_char + self.lines * line
         scene = 60 + self.shots * shot
         return int(min(4096, 1.3 * (200 + self.scenes * scene)))
+
+    def line_limit(self, language: str) -> str:
+        units = self.line_units
+        return f"{units} Chinese characters ({units}字)" if language == "zh" else f"{units} words"
 
 
 def _cast_patches(character_ids: Sequence[str], location_ids: Sequence[str], shape: Shape) -> Patches:

@@ -24,10 +24,10 @@ from microdrama.write.llm.common import (
     budget_text,
     cast_listing,
     language_values,
-    line_limit_text,
     location_listing,
     prompts_for,
     series_summary,
+    written_by,
 )
 from microdrama.write.llm.mapping import SceneFrame, cover, episode_from_drafts
 from microdrama.write.llm.prompts import as_json, quote
@@ -149,7 +149,8 @@ def rewrite_episode(
 
     Kept: the number, summary, paywall flag and source span, each scene's time and
     cold-open flag, and (on every rewritten shot) the source span of the scene it
-    rewrites. The title may improve. Prompt overrides come from ``project_root``
+    rewrites; a scene the model leaves empty (or only repeats earlier text in) stays
+    as it was. The title may improve. Prompt overrides come from ``project_root``
     (default: the gateway's project).
     """
     language = bible.series.language
@@ -174,7 +175,7 @@ def rewrite_episode(
         passages=as_json(shown_passages) if shown_passages else "(none)",
         scene_count=scene_count,
         budget=budget_text(seconds, language),
-        line_limit=line_limit_text(language),
+        line_limit=shape.line_limit(language),
         max_shots=shape.shots,
     )
     draft = gateway.structured(
@@ -186,7 +187,8 @@ def rewrite_episode(
         check=rewrite_check(character_ids, location_ids, language, seconds, scene_count),
     )
     frames = [
-        SceneFrame(source=scene_source(scene), time=scene.time, cold_open=scene.cold_open) for scene in episode.scenes
+        SceneFrame(source=scene_source(scene), time=scene.time, cold_open=scene.cold_open, original=scene)
+        for scene in episode.scenes
     ]
     rewritten = episode_from_drafts(
         episode.number,
@@ -199,5 +201,6 @@ def rewrite_episode(
         is_paywall=episode.is_paywall,
         frames=frames,
         source=episode.source,
+        written_by=written_by(gateway, "write.rewrite", [prompt]),
     )
     return Episode.model_validate(rewritten.model_dump())
