@@ -209,20 +209,7 @@ class Gateway:
         using: str | None = None,
     ) -> ChatResult:
         """``using`` names a provider directly instead of the stage's (e.g. `providers test`)."""
-        provider: TextProvider = self._typed(stage, TextProvider, "text", using)
-        table = self.table(provider.name)
-        key = self._key(provider, "chat", request_payload(request))
-        prompt_tokens = sum(estimate_tokens(content) for _, content in request.messages)
-        call = _Call(
-            stage,
-            episode,
-            provider,
-            table,
-            "text",
-            key,
-            text_cost(table.price, prompt_tokens, request.max_tokens),
-            note,
-        )
+        call, provider, table = self._plan("chat", stage, request, episode, note, using)
 
         def invoke() -> tuple[dict[str, Any], dict[str, Any]]:
             result = provider.chat(request)
@@ -239,29 +226,22 @@ class Gateway:
     def image(
         self, stage: str, request: ImageRequest, *, episode: int | None = None, using: str | None = None
     ) -> bytes:
-        provider: ImageProvider = self._typed(stage, ImageProvider, "image", using)
-        table = self.table(provider.name)
-        key = self._key(provider, "image", request_payload(request))
-        call = _Call(stage, episode, provider, table, "image", key, image_cost(table.price))
+        call, provider, _ = self._plan("image", stage, request, episode, None, using)
 
         def invoke() -> tuple[dict[str, Any], dict[str, Any]]:
             png = provider.generate(request).png
-            return {"bytes": png}, {"units": 1, "cost": image_cost(table.price)}
+            return {"bytes": png}, {"units": 1, "cost": call.estimate}
 
         return bytes(self._run(call, invoke)["bytes"])
 
     def speech(
         self, stage: str, request: SpeechRequest, *, episode: int | None = None, using: str | None = None
     ) -> SpeechResult:
-        provider: SpeechProvider = self._typed(stage, SpeechProvider, "speech", using)
-        table = self.table(provider.name)
-        key = self._key(provider, "speech", request_payload(request))
-        cost = speech_cost(table.price, len(request.text))
-        call = _Call(stage, episode, provider, table, "speech", key, cost)
+        call, provider, _ = self._plan("speech", stage, request, episode, None, using)
 
         def invoke() -> tuple[dict[str, Any], dict[str, Any]]:
             result = provider.speak(request)
-            return {"bytes": result.audio, "format": result.format}, {"units": len(request.text), "cost": cost}
+            return {"bytes": result.audio, "format": result.format}, {"units": len(request.text), "cost": call.estimate}
 
         answer = self._run(call, invoke)
         return SpeechResult(bytes(answer["bytes"]), str(answer["format"]))
@@ -312,36 +292,51 @@ class Gateway:
     # -- estimates (for --dry-run) ----------------------------------------------------
 
     def estimate_chat(self, stage: str, request: ChatRequest) -> Estimate:
-        provider: TextProvider = self._typed(stage, TextProvider, "text")
-        table = self.table(provider.name)
         prompt = sum(estimate_tokens(content) for _, content in request.messages)
-        cached = self._cached(self._key(provider, "chat", request_payload(request)))
-        cost = 0.0 if cached else text_cost(table.price, prompt, request.max_tokens)
-        return Estimate(
-            stage, provider.name, provider.model, cached, prompt, request.max_tokens, 0, cost, table.price.currency
+        return self._estimate(
+            self._plan("chat", stage, request)[0], prompt_tokens=prompt, completion_tokens=request.max_tokens
         )
 
     def estimate_image(self, stage: str, request: ImageRequest) -> Estimate:
-        provider: ImageProvider = self._typed(stage, ImageProvider, "image")
-        table = self.table(provider.name)
-        cached = self._cached(self._key(provider, "image", request_payload(request)))
-        cost = 0.0 if cached else image_cost(table.price)
-        return Estimate(stage, provider.name, provider.model, cached, units=1, cost=cost, currency=table.price.currency)
+        return self._estimate(self._plan("image", stage, request)[0], units=1)
 
     def estimate_speech(self, stage: str, request: SpeechRequest) -> Estimate:
-        provider: SpeechProvider = self._typed(stage, SpeechProvider, "speech")
-        table = self.table(provider.name)
-        cached = self._cached(self._key(provider, "speech", request_payload(request)))
-        cost = 0.0 if cached else speech_cost(table.price, len(request.text))
+        return self._estimate(self._plan("speech", stage, request)[0], units=len(request.text))
+
+    def _estimate(self, call: _Call, **amounts: Any) -> Estimate:
+        cached = self._cached(call.key)
         return Estimate(
-            stage,
-            provider.name,
-            provider.model,
+            call.stage,
+            call.provider.name,
+            call.provider.model,
             cached,
-            units=len(request.text),
-            cost=cost,
-            currency=table.price.currency,
+            cost=0.0 if cached else call.estimate,
+            currency=call.table.price.currency,
+            **amounts,
         )
+
+    def _plan(
+        self,
+        operation: str,
+        stage: str,
+        request: ChatRequest | ImageRequest | SpeechRequest,
+        episode: int | None = None,
+        note: str | None = None,
+        using: str | None = None,
+    ) -> tuple[_Call, Any, ProviderTable]:
+        """The provider, cache key and worst-case cost of one request: shared by calls and estimates."""
+        protocol, capability = _OPERATIONS[operation]
+        provider = self._typed(stage, protocol, capability, using)
+        table = self.table(provider.name)
+        key = self._key(provider, operation, request_payload(request))
+        if isinstance(request, ChatRequest):
+            prompt = sum(estimate_tokens(content) for _, content in request.messages)
+            worst = text_cost(table.price, prompt, request.max_tokens)
+        elif isinstance(request, ImageRequest):
+            worst = image_cost(table.price)
+        else:
+            worst = speech_cost(table.price, len(request.text))
+        return _Call(stage, episode, provider, table, capability, key, worst, note), provider, table
 
     # -- machinery ------------------------------------------------------------------
 
@@ -473,6 +468,13 @@ class Gateway:
             f"the next call ({call.stage} on {call.provider.name}) may cost up to {call.estimate:.4f}. Everything "
             f"finished is kept; run again (with a higher --max-cost) to continue"
         )
+
+
+_OPERATIONS: dict[str, tuple[type[Any], str]] = {
+    "chat": (TextProvider, "text"),
+    "image": (ImageProvider, "image"),
+    "speech": (SpeechProvider, "speech"),
+}
 
 
 def request_payload(request: ChatRequest | ImageRequest | SpeechRequest) -> dict[str, Any]:
