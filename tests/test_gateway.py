@@ -192,6 +192,24 @@ def test_structured_output_is_repaired_then_validated(tmp_path: Path, fake: Open
     assert repair["response_format"]["type"] == "json_object", "JSON mode with the schema in the system message"
 
 
+def test_a_reply_cut_off_at_the_length_limit_is_asked_again_with_more_room(tmp_path: Path, fake: OpenAIFake) -> None:
+    root = write_project(tmp_path / "p", fake.url)
+    replies = ['{"speaker": "ann", "line": "It was a dark and', '{"speaker": "ann", "line": "Run."}']
+
+    def respond(body: dict[str, object]) -> str:
+        fake.finish_reason = "length" if len(replies) == 2 else "stop"
+        return replies.pop(0)
+
+    fake.chat_responder = respond
+    reply = gateway_for(root).structured("write.script", [("user", "one line")], Verdict, max_tokens=100)
+    assert reply == Verdict(speaker="ann", line="Run.")
+    first, again = (request.json for request in fake.requests[-2:])
+    assert first is not None and again is not None
+    assert again["max_tokens"] == 150, "the repair has more room than the reply that was cut off"
+    assert all(m["role"] != "assistant" for m in again["messages"]), "the cut-off reply is not shown back"
+    assert "cut off" in again["messages"][-1]["content"]
+
+
 def test_a_model_that_never_gives_valid_json_fails_clearly_after_the_repairs(tmp_path: Path, fake: OpenAIFake) -> None:
     root = write_project(tmp_path / "p", fake.url)
     fake.chat_responder = lambda body: "{ broken"

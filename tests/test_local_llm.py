@@ -217,6 +217,7 @@ def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatc
 def test_making_a_provider_loads_and_assembles_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MICRODRAMA_MODEL_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("MICRODRAMA_LOCAL_MODEL", MODEL)
+    monkeypatch.delenv("MICRODRAMA_LLM_THREADS")  # the suite sets 1; the default is every core
     made = create_provider(ProviderSettings(name="cheap", kind="local", options={"n_ctx": 1024}), ROOT)
     assert isinstance(made, LocalProvider) and isinstance(made, TextProvider)
     assert (made.name, made.kind, made.model, made.endpoint) == ("cheap", "local", MODEL, "embedded")
@@ -224,6 +225,8 @@ def test_making_a_provider_loads_and_assembles_nothing(monkeypatch: pytest.Monke
     assert capabilities.capabilities == ("text",)
     assert capabilities.max_context == 1024 and capabilities.json_schema
     assert made.threads == os.cpu_count()
+    monkeypatch.setenv("MICRODRAMA_LLM_THREADS", "1")
+    assert create_provider(ProviderSettings(name="one", kind="local"), ROOT).threads == 1
     assert not made.loaded
     assert not (tmp_path / "models").exists()
 

@@ -275,12 +275,19 @@ class Gateway:
                 if attempt:
                     self.stats.repaired_calls += 1
                 return value
-            if result.finish_reason == "length":
+            cut_off = result.finish_reason == "length"
+            if cut_off:
                 problems.insert(0, "the reply was cut off at the length limit; answer more briefly")
             self.stats.problems.extend(problems[:2])
             if attempt < repairs:
                 self.stats.repairs += 1
-                conversation += [("assistant", result.text[:6000]), ("user", repair_message(problems))]
+                if cut_off:
+                    # Showing a cut-off reply back invites the same long answer; ask again with
+                    # more room instead (same prompt, so the cache key changes with max_tokens).
+                    max_tokens = int(max_tokens * 1.5)
+                    conversation = [*messages, ("user", repair_message(problems))]
+                else:
+                    conversation += [("assistant", result.text[:6000]), ("user", repair_message(problems))]
         provider = self.provider(stage)
         who = f"{provider.name} ({provider.model})" if provider else stage
         raise StructuredOutputError(
