@@ -99,9 +99,14 @@ def main() -> None:
         for name in paths
     }
     overlap = max(low for low, _ in spread.values()) <= min(high for _, high in spread.values())
-    ratio = medians["LocalProvider.chat"] / medians["xllamacpp Server"]
+    # Each round's pair ran back to back, so a round's ratio is immune to slower drift in load.
+    paired = [
+        runs[i].rate / runs[i + 1].rate if runs[i].path == "LocalProvider.chat" else runs[i + 1].rate / runs[i].rate
+        for i in range(0, len(runs), 2)
+    ]
+    ratio = statistics.median(paired)
     print(f"median: provider {medians['LocalProvider.chat']:.2f} tok/s, direct {medians['xllamacpp Server']:.2f} tok/s")
-    print(f"ratio provider/direct: {ratio:.3f}; ranges {'overlap' if overlap else 'do not overlap'}")
+    print(f"median of paired ratios provider/direct: {ratio:.3f}; ranges {'overlap' if overlap else 'do not overlap'}")
     if args.no_write:
         return
 
@@ -123,7 +128,8 @@ def main() -> None:
     lines += [
         "",
         f"Median: LocalProvider.chat **{medians['LocalProvider.chat']:.2f} tok/s**, direct"
-        f" **{medians['xllamacpp Server']:.2f} tok/s** → ratio provider/direct **{ratio:.3f}**.",
+        f" **{medians['xllamacpp Server']:.2f} tok/s**; median of the per-round ratios provider/direct"
+        f" **{ratio:.3f}** (overhead {max(0.0, 1 - ratio):.1%}).",
         "Range over the runs: "
         + "; ".join(f"{name} {low:.2f}–{high:.2f} tok/s" for name, (low, high) in spread.items())
         + (
