@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from microdrama.render.layout import CJK_LINE, CLOSING, LATIN_LINE, OPENING, Measure, is_cjk, split_cues
+from microdrama.render.layout import CJK_LINE, CJK_MEASURE, CLOSING, LATIN_LINE, OPENING, measure_for, split_cues
 from microdrama.render.subtitles import (
     GAP_FRAMES,
     MIN_CUE_SECONDS,
@@ -63,7 +63,7 @@ def test_every_cue_obeys_the_limits_over_many_lines(language: str) -> None:
     for _ in range(600):
         text = random_zh(rng) if language == "zh" else random_en(rng)
         cues = split_cues(text)
-        measure = Measure(cjk=is_cjk(text))
+        measure = measure_for(text)
         assert cues, text
         for cue in cues:
             assert 1 <= len(cue.lines) <= 2, (text, cue)
@@ -106,9 +106,9 @@ def test_cjk_breaks_prefer_punctuation_and_long_lines_go_across_time() -> None:
     assert cues[0].lines[0].endswith("，")
     # Latin inside a CJK line counts half a character.
     mixed = "我用iPhone拍了一张照片给你们大家看看"  # 15 CJK + 6 Latin letters at half = 18: two lines
-    assert Measure(cjk=True).width(mixed) == 18
+    assert CJK_MEASURE.width(mixed) == 18
     assert len(split_cues(mixed)[0].lines) == 2
-    assert all(Measure(cjk=True).width(line) <= CJK_LINE for cue in split_cues(mixed) for line in cue.lines)
+    assert all(CJK_MEASURE.width(line) <= CJK_LINE for cue in split_cues(mixed) for line in cue.lines)
 
 
 def test_a_word_longer_than_a_line_is_the_only_thing_ever_cut() -> None:

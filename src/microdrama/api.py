@@ -24,6 +24,8 @@ from microdrama.text.reader import read_source
 from microdrama.write.adapt import Adaptation, adapt_document
 
 if TYPE_CHECKING:
+    from microdrama.localize.pipeline import LanguageResult
+    from microdrama.localize.qc import Violation
     from microdrama.providers.gateway import Gateway
 
 # stage name, done, total (total 0: indeterminate)
@@ -416,3 +418,35 @@ def test_provider(root: Path, name: str | None = None) -> str:
         raise ProviderError(f"provider {name!r} declares no capability microdrama can test")
     seconds = time.perf_counter() - started
     return f"{name} ({provider.kind}, {provider.model}) {what} in {seconds:.1f}s"
+
+
+# -- localization --------------------------------------------------------------------------------
+
+
+def glossary(root: Path, languages: str) -> list[tuple[str, Path, int]]:
+    """Write or extend the glossary of each language for review: (language, file, entries added)."""
+    from microdrama.localize.pipeline import update_glossaries
+
+    return [(target.code, path, added) for target, path, added in update_glossaries(root, languages)]
+
+
+def localize(
+    root: Path,
+    languages: str,
+    *,
+    adapt: bool = True,
+    video: bool = True,
+    max_cost: float | None = None,
+    progress: StageProgress | None = None,
+) -> list[LanguageResult]:
+    """Glossary, translation, subtitles and burned-in MP4s for each language (a comma-separated list)."""
+    from microdrama.localize.pipeline import localize as run
+
+    return run(root, languages, adapt=adapt, video=video, max_cost=max_cost, progress=progress)
+
+
+def qc(root: Path, language: str) -> list[Violation]:
+    """Every subtitle-rule, glossary and cue-count violation of one language's files as they are now."""
+    from microdrama.localize.pipeline import run_qc
+
+    return run_qc(root, language)

@@ -296,8 +296,10 @@ def stage_bars(
 
 
 from microdrama.cli_ai import register  # noqa: E402 - the AI commands join the same group
+from microdrama.cli_localize import register as register_localize  # noqa: E402
 
 register(cli, PROJECT)
+register_localize(cli, PROJECT)
 
 
 def _quote(path: Path) -> str:

@@ -29,6 +29,9 @@ STAGES: dict[str, Literal["text", "image", "speech"]] = {
     "write.rewrite": "text",
     "frames": "image",
     "voices": "speech",
+    "localize.translate": "text",
+    "localize.adapt": "text",
+    "localize.shorten": "text",
 }
 
 _SECRET_WORDS = ("key", "token", "secret", "password")

@@ -102,7 +102,7 @@ def render_episode(
             if timeline.ai_generated:
                 label = ai_label if ai_label is not None else _draw_label(timeline.language, work / "ai-label.png")
             gains = measure_gains(ffmpeg, timeline, root, music, loudness_lufs, work)
-            fonts = _fonts(work) if ass is not None else None
+            fonts = _fonts(work, timeline.language) if ass is not None else None
             job = _Job(ffmpeg, timeline, root, work, sizes, ass, fonts, label, music, gains)
             if len(plan_passes(timeline)) == 1:
                 _render_whole(job, temp, progress)
@@ -231,18 +231,17 @@ def _music(timeline: Timeline, root: Path) -> Path | None:
     return path
 
 
-def _fonts(work: Path) -> Path:
+def _fonts(work: Path, language: str) -> Path:
     """A folder holding only the bundled font files, for libass (which tries to load every file it finds)."""
-    from microdrama.visuals.fonts import font_dir
+    from microdrama.visuals.fonts import subtitle_font_files
 
     folder = work / "fonts"
     folder.mkdir()
-    for font in font_dir().iterdir():
-        if font.suffix.lower() in (".otf", ".ttf", ".ttc", ".otc"):
-            try:
-                (folder / font.name).symlink_to(font)
-            except OSError:
-                shutil.copyfile(font, folder / font.name)
+    for font in subtitle_font_files(language):
+        try:
+            (folder / font.name).symlink_to(font)
+        except OSError:
+            shutil.copyfile(font, folder / font.name)
     return folder
 
 

@@ -12,7 +12,9 @@ Latin word), and then:
 
 Widths: in a CJK text a full-width character counts 1 and anything else (Latin
 letters, digits, spaces) counts half, against 16 per line; a text with no CJK counts
-characters against 42 per line.
+characters against 42 per line. Translated subtitles bring their own ``Measure`` (each
+language's line length and way of counting, words it should not end a line with, word
+segmentation for Thai, names that must stay on one line).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 CJK_LINE, LATIN_LINE, MAX_LINES = 16, 42, 2
 SENTENCE_END = frozenset("。！？!?….．")
@@ -53,36 +57,52 @@ def is_cjk(text: str) -> bool:
     return any(is_wide(char) for char in text)
 
 
+Counting = Literal["plain", "thai", "wide"]
+NO_BREAK = "\u00a0"  # joins the words of a name so a line never breaks inside it
+
+
 @dataclass(frozen=True)
 class Measure:
-    """How wide text is, and how wide a line may be, for one text's script."""
+    """How wide text is and how wide a line may be, for one script or language.
 
-    cjk: bool
+    ``counting``: "wide" counts a full-width character 1 and anything else half (Chinese,
+    Japanese, Korean); "plain" counts every character 1; "thai" skips combining vowel and
+    tone marks, which take no width. ``glue`` holds words a line should not end with
+    (articles, prepositions); ``segment`` finds word boundaries in text without spaces.
+    """
 
-    @property
-    def limit(self) -> float:
-        return CJK_LINE if self.cjk else LATIN_LINE
+    limit: float
+    counting: Counting
+    glue: frozenset[str] = frozenset()
+    segment: Callable[[str], list[str]] | None = None
+    single_lines: bool = False  # prefer more cues of one line to fewer cues of two (9:16 video)
 
     @property
     def space(self) -> float:
-        return 0.5 if self.cjk else 1.0
+        return 0.5 if self.counting == "wide" else 1.0
 
     def width(self, text: str) -> float:
-        if not self.cjk:
+        if self.counting == "plain":
             return float(len(text))
+        if self.counting == "thai":
+            return float(sum(1 for char in text if unicodedata.category(char) not in ("Mn", "Me")))
         # East Asian "ambiguous" characters (“ ” … —) are drawn full width by CJK fonts.
         return sum(1.0 if unicodedata.east_asian_width(char) in ("W", "F", "A") else 0.5 for char in text)
 
 
+CJK_MEASURE = Measure(CJK_LINE, "wide")
+LATIN_MEASURE = Measure(LATIN_LINE, "plain")
+
+
 def measure_for(text: str) -> Measure:
-    return Measure(cjk=is_cjk(text))
+    return CJK_MEASURE if is_cjk(text) else LATIN_MEASURE
 
 
 def tokenize(text: str) -> list[Token]:
     """Unbreakable pieces: each CJK character, each run of other non-space characters;
     closing punctuation joins the piece before it and opening punctuation the piece after."""
     raw: list[Token] = []
-    for match in re.finditer(r"(\s*)(\S)", text):
+    for match in re.finditer(r"([^\S\u00a0]*)([\S\u00a0])", text):
         space, char = bool(match.group(1)), match.group(2)
         previous = raw[-1] if raw else None
         if (
@@ -136,16 +156,36 @@ def _hard_split(tokens: list[Token], measure: Measure) -> list[Token]:
 
 
 def join(tokens: list[Token]) -> str:
-    return "".join((" " if token.space_before and index else "") + token.text for index, token in enumerate(tokens))
+    text = "".join((" " if token.space_before and index else "") + token.text for index, token in enumerate(tokens))
+    return text.replace(NO_BREAK, " ")
 
 
-def _break_cost(token: Token) -> float:
-    """How bad it is to end a line or a cue after this token: best after a sentence end."""
+def segmented_tokens(text: str, segment: Callable[[str], list[str]]) -> list[Token]:
+    """Tokens of a script written without spaces between words, from a word segmenter."""
+    tokens: list[Token] = []
+    space = False
+    for word in segment(text):
+        if not word.strip():
+            space = True
+            continue
+        if tokens and not space and all(char in CLOSING for char in word):
+            tokens[-1] = Token(tokens[-1].text + word, tokens[-1].space_before)
+        else:
+            tokens.append(Token(word, space))
+        space = False
+    return tokens
+
+
+def _break_cost(token: Token, glue: frozenset[str] = frozenset()) -> float:
+    """How bad it is to end a line or a cue after this token: best after a sentence end,
+    worst after an article or preposition (it belongs with the word that follows)."""
     last = token.text.rstrip("”’」』)）》\"'")[-1:] or token.text[-1]
     if last in SENTENCE_END:
         return 0.0
     if last in CLAUSE_END:
         return 0.35
+    if glue and token.text.lower() in glue:
+        return 2.5
     return 1.0
 
 
@@ -186,7 +226,8 @@ class _Widths:
                 break
             if second > limit:
                 continue
-            cost = abs(first - second) / self.measure.limit + 0.8 * _break_cost(self.tokens[middle - 1])
+            balance = abs(first - second) / self.measure.limit
+            cost = balance + 0.8 * _break_cost(self.tokens[middle - 1], self.measure.glue)
             if best is None or cost < best[0]:
                 best = (cost, middle)
         assert best is not None, "lines() called on a run that does not fit in two lines"
@@ -194,30 +235,33 @@ class _Widths:
         return (join(self.tokens[start:middle]), join(self.tokens[middle:end]))
 
 
-def split_cues(text: str) -> list[Cue]:
+def split_cues(text: str, measure: Measure | None = None) -> list[Cue]:
     """Cut one spoken line into cues of at most two lines each, in reading order.
 
     Dynamic programming over token boundaries: each cue costs 1, a cue that ends
     without punctuation costs more, and uneven cue sizes cost a little, so a long
-    line becomes the fewest, most natural, evenly sized cues.
+    line becomes the fewest, most natural, evenly sized cues. ``measure`` defaults to
+    the one for the text's script (16 CJK or 42 Latin characters a line).
     """
     text = " ".join(text.split())
     if not text:
         return []
-    measure = measure_for(text)
-    tokens = _hard_split(tokenize(text), measure)
+    measure = measure or measure_for(text)
+    raw = segmented_tokens(text, measure.segment) if measure.segment else tokenize(text)
+    tokens = _hard_split(raw, measure)
     widths = _Widths(tokens, measure)
     capacity = MAX_LINES * measure.limit
     count = len(tokens)
     best: list[float] = [0.0] + [float("inf")] * count
     back = [0] * (count + 1)
     for end in range(1, count + 1):
-        ending = 0.0 if end == count else 1.5 * _break_cost(tokens[end - 1])
+        ending = 0.0 if end == count else 1.5 * _break_cost(tokens[end - 1], measure.glue)
         start = end - 1
         while start >= 0 and widths.width(start, end) <= capacity + measure.space + 1e-9:
             if best[start] < float("inf") and widths.fits(start, end):
                 fill = widths.width(start, end) / capacity
-                cost = best[start] + 1.0 + ending + 0.5 * fill * fill
+                stacked = measure.single_lines and widths.width(start, end) > measure.limit + 1e-9
+                cost = best[start] + 1.0 + ending + 0.5 * fill * fill + (3.0 if stacked else 0.0)
                 if cost < best[end]:
                     best[end], back[end] = cost, start
             start -= 1

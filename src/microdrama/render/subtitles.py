@@ -22,6 +22,7 @@ from microdrama.model.common import LineKind
 from microdrama.project.atomic import write_text_atomic
 from microdrama.render.layout import split_cues
 from microdrama.timeline.model import SubtitleEvent, Timeline
+from microdrama.visuals.fonts import subtitle_font_family
 
 MIN_CUE_SECONDS = 0.8
 GAP_FRAMES = 2
@@ -121,7 +122,6 @@ _STYLE_FIELDS = (
 )
 _STYLE_COLOURS = {"Dialogue": "&H00FFFFFF", "Narration": "&H0098E8FF", "Inner": "&H00FFE6B4"}
 _STYLE_OF_KIND: dict[str, str] = {"dialogue": "Dialogue", "narration": "Narration", "inner": "Inner"}
-FONT_FAMILY = "Noto Sans SC"
 # 1080x1920: text centred between 140 px margins (right-edge buttons take ~12%), its
 # bottom 430 px above the frame's bottom (platform UI takes the bottom ~20%).
 MARGIN_SIDE, MARGIN_BOTTOM, OUTLINE, SHADOW = 140, 430, 4, 2
@@ -149,12 +149,13 @@ def _ass_text(text: str) -> str:
 def to_ass(timeline: Timeline) -> str:
     scale = timeline.width / 1080
     size = font_size(timeline.language, timeline.width)
+    family = subtitle_font_family(timeline.language)
     side, bottom = round(MARGIN_SIDE * scale), round(MARGIN_BOTTOM * timeline.height / 1920)
     styles = []
     for name, colour in _STYLE_COLOURS.items():
         italic = 0 if name == "Dialogue" else -1
         styles.append(
-            f"Style: {name},{FONT_FAMILY},{size},{colour},{colour},&H00101010,&H90000000,0,{italic},0,0,"
+            f"Style: {name},{family},{size},{colour},{colour},&H00101010,&H90000000,0,{italic},0,0,"
             f"100,100,0,0,1,{OUTLINE * scale:g},{SHADOW * scale:g},2,{side},{side},{bottom},1"
         )
     header = [

@@ -31,7 +31,7 @@ from string import Template
 
 from microdrama.errors import ValidationError
 
-PROMPT_NAMES = ("series", "outline", "script", "rewrite")
+PROMPT_NAMES = ("series", "outline", "script", "rewrite", "translate", "adapt", "shorten")
 PROMPTS_FOLDER = "prompts"
 HEADER_KEYS = frozenset({"version", "description"})
 
@@ -71,6 +71,12 @@ VARIABLES: dict[str, frozenset[str]] = {
         "line_limit",
         "max_shots",
     },
+    # Localization (localize/translate.py).
+    "translate": frozenset(
+        {"source_name", "target_name", "series", "episode", "summary", "context", "glossary", "max_hint", "lines"}
+    ),
+    "adapt": frozenset({"source_name", "target_name", "series", "glossary", "lines"}),
+    "shorten": frozenset({"target_name", "glossary", "lines"}),
 }
 
 _SECTION = re.compile(r"^#{1,3}[ \t]*(system|user)[ \t]*$", re.IGNORECASE)

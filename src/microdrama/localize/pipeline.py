@@ -1,0 +1,312 @@
+"""localize: glossary -> translation -> subtitles -> burned-in MP4, per target language; and qc.
+
+Works on a built series: the localized subtitles keep the original episode's timing, so
+each episode's timeline (build/out/epNNN.timeline.json) must exist and match the script.
+Per language it writes the reviewable translation files (localize/<lang>/NNN.yaml), the
+subtitle files and MP4s (build/out/<lang>/), and a QC report (qc.json, qc.md) there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from microdrama.errors import ProjectError, UsageError
+from microdrama.localize.cues import localized_events, slots
+from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
+from microdrama.localize.languages import Language, language, languages
+from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, text_hash
+from microdrama.localize.names import traditional
+from microdrama.localize.qc import RULES, Violation, check_events, check_lines
+from microdrama.localize.translate import SourceLine, Translator
+from microdrama.model.bible import Bible
+from microdrama.model.common import NARRATOR
+from microdrama.model.script import Episode
+from microdrama.model.version import SCHEMA_VERSION
+from microdrama.project.atomic import write_text_atomic
+from microdrama.project.folder import Project
+from microdrama.project.yamlio import load_yaml, save_model, validate
+from microdrama.timeline.model import Timeline
+
+Progress = Callable[[str, int, int], None]
+TRANSLATION_HEADER = (
+    "microdrama translation: one entry per script line. Edit `text` freely: a line you change is kept\n"
+    "(never overwritten by the model) until its source line changes. `faithful` is the first pass, `note`\n"
+    "says why the adapted line departs from it."
+)
+
+
+@dataclass
+class LanguageResult:
+    language: Language
+    translated: int = 0  # lines sent to the model this run
+    kept: int = 0
+    files: list[Path] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+
+def source_language(bible: Bible) -> Language:
+    return language("zh-Hans" if bible.series.language == "zh" else bible.series.language)
+
+
+def targets_for(bible: Bible, codes: str) -> list[Language]:
+    chosen = languages(codes)
+    source = source_language(bible)
+    same = [lang.code for lang in chosen if lang.code == source.code]
+    if same:
+        raise UsageError(f"the series is already in {same[0]}; choose other target languages")
+    return chosen
+
+
+# -- glossary --------------------------------------------------------------------------------------
+
+
+def update_glossaries(root: Path, codes: str) -> list[tuple[Language, Path, int]]:
+    """Write (or extend) localize/glossary.<lang>.yaml for each language: (language, path, entries added)."""
+    project, bible, episodes = _series(root)
+    written = []
+    for target in targets_for(bible, codes):
+        glossary, added = merge(load_glossary(project.root, target), extract(bible, episodes, target))
+        written.append((target, save_glossary(project.root, glossary, target), added))
+    return written
+
+
+def _glossary(project: Project, bible: Bible, episodes: Sequence[Episode], target: Language) -> Glossary:
+    """The reviewed glossary if there is one, else a fresh proposal (written, so it can be reviewed)."""
+    existing = load_glossary(project.root, target)
+    glossary, added = merge(existing, extract(bible, episodes, target))
+    if existing is None or added:
+        save_glossary(project.root, glossary, target)
+    return glossary
+
+
+# -- translation files --------------------------------------------------------------------------------
+
+
+def translation_path(root: Path, target: Language, number: int) -> Path:
+    return root / "localize" / target.code / f"{number:03d}.yaml"
+
+
+def load_translation(root: Path, target: Language, number: int) -> EpisodeTranslation | None:
+    path = translation_path(root, target, number)
+    if not path.exists():
+        return None
+    display = str(path.relative_to(root))
+    document = load_yaml(path, display)
+    if isinstance(document, dict):
+        document.setdefault("schema_version", SCHEMA_VERSION)
+    return validate(EpisodeTranslation, document, display, "translation")
+
+
+def save_translation(root: Path, translation: EpisodeTranslation, target: Language) -> Path:
+    path = translation_path(root, target, translation.episode)
+    save_model(path, translation, TRANSLATION_HEADER)
+    return path
+
+
+# -- the run ----------------------------------------------------------------------------------------------
+
+
+def localize(
+    root: Path,
+    codes: str,
+    *,
+    adapt: bool = True,
+    video: bool = True,
+    max_cost: float | None = None,
+    progress: Progress | None = None,
+) -> list[LanguageResult]:
+    from microdrama.providers.gateway import Gateway
+
+    project, bible, episodes = _series(root)
+    targets = targets_for(bible, codes)
+    timelines = {episode.number: _timeline(project, episode) for episode in episodes}
+    config = project.load_config()
+    gateway = Gateway(project.root, config, max_cost=max_cost)
+    source = source_language(bible)
+    needs_model = [t for t in targets if not (t.code == "zh-Hant" and source.code == "zh-Hans")]
+    if needs_model and gateway.provider("localize.translate") is None:
+        raise UsageError(
+            "translation needs a text provider, but [ai] text is 'none' in microdrama.toml; "
+            'set text = "local" (the embedded model) or name a [providers.NAME]'
+        )
+    results = []
+    for target in targets:
+        glossary = _glossary(project, bible, episodes, target)
+        translator = Translator(gateway, source, target, glossary, _series_line(bible), adapt=adapt)
+        result = LanguageResult(target)
+        names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias"))
+        for episode in episodes:
+            timeline = timelines[episode.number]
+            lines = source_lines(episode, bible, timeline, target)
+            existing = load_translation(project.root, target, episode.number)
+
+            def report(done: int, total: int, code: str = target.code, number: int = episode.number) -> None:
+                if progress is not None:
+                    progress(f"{code} ep{number}", done, total)
+
+            if target.code == "zh-Hant" and source.code == "zh-Hans":
+                translation, sent = convert_traditional(episode.number, lines, existing), 0
+            else:
+                translation, sent = translator.episode(episode.number, episode.summary, lines, existing, report)
+            result.translated += sent
+            result.kept += len(lines) - sent
+            result.files.append(save_translation(project.root, translation, target))
+            events = localized_events(translation, timeline, target, names)
+            localized = timeline.model_copy(update={"subtitles": events, "language": target.code, "ai_generated": True})
+            result.files += _outputs(project, localized, target, config.render.loudness_lufs, video)
+            source_text = {line.id: line.text for line in lines}
+            result.violations += check_lines(translation, source_text, glossary, target)
+            result.violations += check_events(episode.number, events, target, timeline.fps)
+        result.files += write_qc_report(project, target, result.violations)
+        results.append(result)
+    return results
+
+
+def convert_traditional(
+    number: int, lines: Sequence[SourceLine], existing: EpisodeTranslation | None
+) -> EpisodeTranslation:
+    """Simplified -> Traditional Chinese is a conversion (OpenCC), not a translation: no model."""
+    kept = {line.id: line for line in existing.lines} if existing is not None else {}
+    made = []
+    for line in lines:
+        old = kept.get(line.id)
+        if old is not None and old.source == line.text and old.edited_by_person():
+            made.append(old)
+            continue
+        text = traditional(line.text)
+        made.append(
+            TranslatedLine(
+                id=line.id, speaker=traditional(line.speaker), kind=line.kind, source=line.text, text=text,
+                origin="copy", written=text_hash(text),
+            )
+        )  # fmt: skip
+    return EpisodeTranslation(episode=number, language="zh-Hant", lines=made)
+
+
+def source_lines(episode: Episode, bible: Bible, timeline: Timeline, target: Language) -> list[SourceLine]:
+    names = {character.id: character.name for character in bible.characters}
+    where = slots(timeline)
+    lines = []
+    for scene in episode.scenes:
+        for shot in scene.shots:
+            for index, line in enumerate(shot.lines):
+                line_id = f"{shot.id}.{index}"
+                slot = where.get(line_id)
+                if slot is None:
+                    raise ProjectError(
+                        f"episode {episode.number}: line {line_id} is not in the last build; run "
+                        f"`microdrama build` again (the script changed since), then localize"
+                    )
+                seconds = slot.limit - slot.start
+                speaker = "narrator" if line.speaker == NARRATOR else names.get(line.speaker, line.speaker)
+                max_units = max(target.chars_per_line / 2, seconds * target.chars_per_second)
+                lines.append(SourceLine(line_id, speaker, line.kind, line.text, scene.id, max_units))
+    return lines
+
+
+def _series(root: Path) -> tuple[Project, Bible, list[Episode]]:
+    project = Project.open(root)
+    bible = project.load_bible()
+    episodes = project.load_episodes(bible)
+    if not episodes:
+        raise ProjectError(f"{root} has no episodes yet; run `microdrama adapt {root}` first")
+    return project, bible, episodes
+
+
+def _series_line(bible: Bible) -> str:
+    return f"{bible.series.title}: {bible.series.logline}" if bible.series.logline else bible.series.title
+
+
+def _timeline(project: Project, episode: Episode) -> Timeline:
+    path = project.out_dir / f"ep{episode.number:03d}.timeline.json"
+    if not path.exists():
+        raise ProjectError(
+            f"episode {episode.number} has not been built; run `microdrama build {project.root}` first "
+            "(localized subtitles keep the original timing)"
+        )
+    return Timeline.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def _outputs(project: Project, timeline: Timeline, target: Language, loudness: float, video: bool) -> list[Path]:
+    """Subtitle files, and the MP4 with them burned in when its inputs changed."""
+    from microdrama.build.work import render
+    from microdrama.render.subtitles import write_subtitles
+
+    folder = project.out_dir / target.code
+    stem = folder / f"ep{timeline.episode:03d}.{target.code}"
+    files = write_subtitles(timeline, stem)
+    if not video:
+        return files
+    mp4 = stem.with_suffix(stem.suffix + ".mp4")
+    state = folder / ".rendered.json"
+    try:
+        rendered = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        rendered = {}
+    key = hashlib.sha256(timeline.model_dump_json().encode()).hexdigest()
+    if rendered.get(mp4.name) != key or not mp4.exists():
+        ass = stem.with_suffix(stem.suffix + ".ass")
+        render(timeline.model_dump(mode="json"), str(project.root), str(ass), str(mp4), loudness)
+        rendered[mp4.name] = key
+        write_text_atomic(state, json.dumps(rendered, indent=1, sort_keys=True))
+    return [*files, mp4]
+
+
+# -- qc ---------------------------------------------------------------------------------------------------
+
+
+def write_qc_report(project: Project, target: Language, violations: Sequence[Violation]) -> list[Path]:
+    folder = project.out_dir / target.code
+    data = {
+        "language": target.code,
+        "rules": {
+            "chars_per_line": target.chars_per_line,
+            "chars_per_second": target.chars_per_second,
+            **RULES,
+        },
+        "violations": [v.as_dict() for v in violations],
+    }
+    json_path, md_path = folder / "qc.json", folder / "qc.md"
+    write_text_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=1))
+    lines = [
+        f"# Subtitle QC — {target.name} ({target.code})",
+        "",
+        f"Rules: {target.chars_per_line} characters per line, {target.chars_per_second:g} characters per second, "
+        "5/6–7 s per cue, 2 frames between cues, 2 lines at most; glossary forms; one translation per line.",
+        "",
+    ]
+    if not violations:
+        lines.append("No violations.")
+    else:
+        lines += ["| episode | cue | rule | detail |", "|---:|---|---|---|"]
+        lines += [f"| {v.episode} | {v.cue} | {v.rule} | {v.detail.replace('|', '/')} |" for v in violations]
+    write_text_atomic(md_path, "\n".join(lines) + "\n")
+    return [json_path, md_path]
+
+
+def run_qc(root: Path, code: str) -> list[Violation]:
+    """Check the translation files and subtitles of ``code`` as they are now (after a person's edits
+    or an XLIFF import), and rewrite the QC report."""
+    project, bible, episodes = _series(root)
+    target = targets_for(bible, code)[0]
+    glossary = load_glossary(project.root, target)
+    names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias")) if glossary else ()
+    violations: list[Violation] = []
+    for episode in episodes:
+        translation = load_translation(project.root, target, episode.number)
+        if translation is None:
+            raise ProjectError(
+                f"episode {episode.number} has no {target.code} translation; run "
+                f"`microdrama localize {root} --to {target.code}` first"
+            )
+        timeline = _timeline(project, episode)
+        lines = source_lines(episode, bible, timeline, target)
+        violations += check_lines(translation, {line.id: line.text for line in lines}, glossary, target)
+        events = localized_events(translation, timeline, target, names)
+        violations += check_events(episode.number, events, target, timeline.fps)
+    write_qc_report(project, target, violations)
+    return violations

@@ -1,0 +1,296 @@
+"""Translation through the text provider: faithful pass, adaptation pass, length-aware rewrite.
+
+Lines go to the model a scene at a time (at most CHUNK_LINES), each with its id, speaker
+and a character limit, together with the series, the episode summary, the lines just
+before (context only) and only the glossary entries that occur in the chunk. The reply
+schema pins the ids, in order, so the embedded model cannot merge, split or drop lines;
+a remote model that does is caught by the check and repairs its reply.
+
+Only lines that need it are sent: a line whose source text and glossary entries are
+unchanged since it was translated keeps its translation, and a line a person edited is
+never overwritten (its problems are reported by qc instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from microdrama.localize.glossary import adherence_problems
+from microdrama.localize.languages import Language
+from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, entries_key, text_hash
+from microdrama.model.common import LineKind
+from microdrama.render.layout import is_cjk
+from microdrama.providers.gateway import Gateway
+from microdrama.write.llm.prompts import Prompt, as_json, load_prompt
+
+CHUNK_LINES = 10
+CONTEXT_LINES = 3
+SHORTEN_ROUNDS = 2
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    id: str  # shot id . line index
+    speaker: str  # display name, for the translator
+    kind: LineKind
+    text: str
+    scene: str
+    max_units: float  # what the line may count in the target language (reading speed x its time)
+
+
+class ReplyLine(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    text: str
+
+
+class AdaptedLine(ReplyLine):
+    note: str = ""
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    lines: list[ReplyLine]
+
+
+class AdaptedReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    lines: list[AdaptedLine]
+
+
+def pinned(reply_type: type[BaseModel], ids: Sequence[str]) -> type[BaseModel]:
+    """``reply_type`` whose JSON schema allows exactly these ids, one line each, in order."""
+
+    def schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        base = reply_type.model_json_schema(*args, **kwargs)
+        item_ref = base["properties"]["lines"]["items"]["$ref"].split("/")[-1]
+        item = base["$defs"][item_ref]
+        items = []
+        for line_id in ids:
+            fixed = {**item, "properties": {**item["properties"], "id": {"const": line_id, "type": "string"}}}
+            fixed["required"] = list(item["properties"])  # every field, so the grammar always writes them
+            items.append(fixed)
+        lines = {"type": "array", "prefixItems": items, "items": False, "minItems": len(ids), "maxItems": len(ids)}
+        return {**base, "properties": {"lines": lines}, "$defs": {}}
+
+    return type(reply_type.__name__, (reply_type,), {"model_json_schema": classmethod(schema)})
+
+
+@dataclass
+class Translator:
+    gateway: Gateway
+    source: Language
+    target: Language
+    glossary: Glossary | None
+    series: str
+    adapt: bool = True
+    prompts: dict[str, Prompt] | None = None
+
+    def __post_init__(self) -> None:
+        if self.prompts is None:
+            root = getattr(self.gateway, "root", None)
+            self.prompts = {name: load_prompt(name, root) for name in ("translate", "adapt", "shorten")}
+
+    # -- what needs work ------------------------------------------------------------------------
+
+    def entries_for(self, text: str) -> list[Any]:
+        return self.glossary.relevant(text) if self.glossary is not None else []
+
+    def is_current(self, line: SourceLine, done: TranslatedLine | None) -> bool:
+        if done is None:
+            return False
+        if done.edited_by_person():
+            return done.source == line.text  # a person's line stays until its source changes
+        return done.source == line.text and done.glossary == entries_key(self.entries_for(line.text))
+
+    # -- one episode ----------------------------------------------------------------------------
+
+    def episode(
+        self,
+        number: int,
+        summary: str,
+        lines: Sequence[SourceLine],
+        existing: EpisodeTranslation | None,
+        progress: Progress | None = None,
+    ) -> tuple[EpisodeTranslation, int]:
+        """The episode's translation, and how many lines were sent to the model."""
+        kept = {line.id: line for line in existing.lines} if existing is not None else {}
+        result: dict[str, TranslatedLine] = {}
+        todo = [line for line in lines if not self.is_current(line, kept.get(line.id))]
+        for line in lines:
+            if line.id not in {t.id for t in todo}:
+                result[line.id] = kept[line.id]
+        done = 0
+        for chunk in self.chunks(todo):
+            context = self.context_before(chunk[0], lines, result)
+            for made in self.translate_chunk(number, summary, chunk, context):
+                result[made.id] = made
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(todo))
+        ordered = [result[line.id] for line in lines]
+        return EpisodeTranslation(episode=number, language=self.target.code, lines=ordered), len(todo)
+
+    @staticmethod
+    def chunks(lines: Sequence[SourceLine]) -> list[list[SourceLine]]:
+        chunks: list[list[SourceLine]] = []
+        for line in lines:
+            if chunks and chunks[-1][-1].scene == line.scene and len(chunks[-1]) < CHUNK_LINES:
+                chunks[-1].append(line)
+            else:
+                chunks.append([line])
+        return chunks
+
+    @staticmethod
+    def context_before(
+        first: SourceLine, lines: Sequence[SourceLine], done: dict[str, TranslatedLine]
+    ) -> list[dict[str, str]]:
+        index = next(i for i, line in enumerate(lines) if line.id == first.id)
+        before = lines[max(0, index - CONTEXT_LINES) : index]
+        context = []
+        for line in before:
+            item = {"speaker": line.speaker, "text": line.text}
+            if line.id in done:
+                item["translation"] = done[line.id].text
+            context.append(item)
+        return context
+
+    # -- the passes -------------------------------------------------------------------------------
+
+    def translate_chunk(
+        self, number: int, summary: str, chunk: list[SourceLine], context: list[dict[str, str]]
+    ) -> list[TranslatedLine]:
+        assert self.prompts is not None
+        entries = self.entries_for("\n".join(line.text for line in chunk))
+        glossary = self.glossary_text(entries)
+        messages = self.prompts["translate"].render(
+            source_name=self.source.name,
+            target_name=self.target.name,
+            series=self.series,
+            episode=number,
+            summary=summary or "(no summary)",
+            context=as_json(context) if context else "(this is where the episode starts)",
+            glossary=glossary,
+            max_hint=self.max_hint(),
+            lines=as_json(
+                [
+                    {"id": line.id, "speaker": line.speaker, "text": line.text, "max_characters": int(line.max_units)}
+                    for line in chunk
+                ]
+            ),
+        )
+        faithful = self.ask("localize.translate", messages, Reply, chunk, number)
+        texts = {line.id: faithful[line.id].text for line in chunk}
+        notes: dict[str, str] = {}
+        if self.adapt:
+            messages = self.prompts["adapt"].render(
+                source_name=self.source.name,
+                target_name=self.target.name,
+                series=self.series,
+                glossary=glossary,
+                lines=as_json([{"id": line.id, "source": line.text, "translation": texts[line.id]} for line in chunk]),
+            )
+            adapted = self.ask("localize.adapt", messages, AdaptedReply, chunk, number)
+            for line in chunk:
+                reply = adapted[line.id]
+                if reply.text.strip() != texts[line.id].strip():
+                    notes[line.id] = getattr(reply, "note", "").strip() or "adapted"
+                texts[line.id] = reply.text
+        texts = self.shorten(chunk, texts, glossary, number)
+        return [
+            TranslatedLine(
+                id=line.id,
+                speaker=line.speaker,
+                kind=line.kind,
+                source=line.text,
+                text=tidy(texts[line.id]),
+                faithful=tidy(faithful[line.id].text),
+                note=notes.get(line.id, ""),
+                glossary=entries_key(self.entries_for(line.text)),
+                written=text_hash(tidy(texts[line.id])),
+            )
+            for line in chunk
+        ]
+
+    def shorten(self, chunk: list[SourceLine], texts: dict[str, str], glossary: str, number: int) -> dict[str, str]:
+        """Lines longer than their reading-speed limit are rewritten shorter (at most twice)."""
+        assert self.prompts is not None
+        texts = dict(texts)
+        for _ in range(SHORTEN_ROUNDS):
+            long = [line for line in chunk if self.target.reading_units(texts[line.id]) > line.max_units]
+            if not long:
+                break
+            messages = self.prompts["shorten"].render(
+                target_name=self.target.name,
+                glossary=glossary,
+                lines=as_json(
+                    [{"id": line.id, "text": texts[line.id], "max_characters": int(line.max_units)} for line in long]
+                ),
+            )
+            shorter = self.ask("localize.shorten", messages, Reply, long, number)
+            for line in long:
+                candidate = shorter[line.id].text
+                if self.target.reading_units(candidate) < self.target.reading_units(texts[line.id]):
+                    texts[line.id] = candidate
+        return texts
+
+    def ask(
+        self,
+        stage: str,
+        messages: list[tuple[str, str]],
+        reply_type: type[BaseModel],
+        chunk: list[SourceLine],
+        number: int,
+    ) -> dict[str, ReplyLine]:
+        ids = [line.id for line in chunk]
+        by_id = {line.id: line for line in chunk}
+
+        def check(reply: BaseModel) -> list[str]:
+            got = [item.id for item in reply.lines]  # type: ignore[attr-defined]
+            if got != ids:
+                return [
+                    f"the reply has {len(got)} lines with ids {got[:12]}; it must have exactly {len(ids)} lines with "
+                    f"the ids {ids}, in that order (never merge, split, skip or add lines)"
+                ]
+            problems = []
+            for item in reply.lines:  # type: ignore[attr-defined]
+                source = by_id[item.id].text
+                if not item.text.strip():
+                    problems.append(f"line {item.id} is empty; translate it")
+                elif item.text.strip() == source.strip() and is_cjk(source) and self.target.counting != "wide":
+                    problems.append(f"line {item.id} is not translated; write it in {self.target.name}")
+                problems += [
+                    f"line {item.id}: {p}" for p in adherence_problems(source, item.text, self.glossary, self.target)
+                ]
+            return problems
+
+        reply = self.gateway.structured(
+            stage,
+            messages,
+            pinned(reply_type, ids),
+            episode=number,
+            max_tokens=120 + 90 * len(chunk),
+            temperature=0.2,
+            check=check,
+        )
+        return {item.id: item for item in reply.lines}  # type: ignore[attr-defined]
+
+    @staticmethod
+    def glossary_text(entries: Sequence[Any]) -> str:
+        if not entries:
+            return "(none in these lines)"
+        return as_json([{"source": entry.source, "write": entry.target} for entry in entries])
+
+    def max_hint(self) -> str:
+        if self.target.counting == "wide":
+            return "the max_characters given (a full-width character counts 1, anything else half)"
+        return "the max_characters given"
+
+
+def tidy(text: str) -> str:
+    return " ".join(text.split())
