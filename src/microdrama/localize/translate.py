@@ -23,8 +23,8 @@ from microdrama.localize.glossary import adherence_problems
 from microdrama.localize.languages import Language
 from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, entries_key, text_hash
 from microdrama.model.common import LineKind
-from microdrama.render.layout import is_cjk
 from microdrama.providers.gateway import Gateway
+from microdrama.render.layout import is_cjk
 from microdrama.write.llm.prompts import Prompt, as_json, load_prompt
 
 CHUNK_LINES = 10
@@ -63,16 +63,23 @@ class AdaptedReply(BaseModel):
     lines: list[AdaptedLine]
 
 
-def pinned(reply_type: type[BaseModel], ids: Sequence[str]) -> type[BaseModel]:
-    """``reply_type`` whose JSON schema allows exactly these ids, one line each, in order."""
+def pinned(reply_type: type[BaseModel], ids: Sequence[str], caps: Sequence[int]) -> type[BaseModel]:
+    """``reply_type`` whose JSON schema allows exactly these ids, one line each, in order, and caps
+    each text at a generous length (a bound that stops a small model running on; the real limit
+    is the reading-speed check)."""
 
     def schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
         base = reply_type.model_json_schema(*args, **kwargs)
         item_ref = base["properties"]["lines"]["items"]["$ref"].split("/")[-1]
         item = base["$defs"][item_ref]
         items = []
-        for line_id in ids:
-            fixed = {**item, "properties": {**item["properties"], "id": {"const": line_id, "type": "string"}}}
+        for line_id, cap in zip(ids, caps, strict=True):
+            properties = {
+                **item["properties"],
+                "id": {"const": line_id, "type": "string"},
+                "text": {"type": "string", "minLength": 1, "maxLength": cap},
+            }
+            fixed = {**item, "properties": properties}
             fixed["required"] = list(item["properties"])  # every field, so the grammar always writes them
             items.append(fixed)
         lines = {"type": "array", "prefixItems": items, "items": False, "minItems": len(ids), "maxItems": len(ids)}
@@ -272,7 +279,7 @@ class Translator:
         reply = self.gateway.structured(
             stage,
             messages,
-            pinned(reply_type, ids),
+            pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk]),
             episode=number,
             max_tokens=120 + 90 * len(chunk),
             temperature=0.2,
