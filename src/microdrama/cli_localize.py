@@ -40,7 +40,22 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
     @click.option("--no-adapt", is_flag=True, help="Faithful translation only, without the adaptation pass.")
     @click.option("--no-video", is_flag=True, help="Subtitle files only; do not render the MP4s.")
     @click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before AI calls would cost more than this.")
-    def localize(project: Path, languages: str, no_adapt: bool, no_video: bool, max_cost: float | None) -> None:
+    @click.option("--export-xliff", is_flag=True, help="Write the lines as XLIFF (and the glossary as TBX); no model.")
+    @click.option(
+        "--import-xliff",
+        "import_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Bring a translated XLIFF back, then check and render as usual.",
+    )
+    def localize(
+        project: Path,
+        languages: str,
+        no_adapt: bool,
+        no_video: bool,
+        max_cost: float | None,
+        export_xliff: bool,
+        import_path: Path | None,
+    ) -> None:
         """Translate a built series and make its subtitles and MP4s per language.
 
         Glossary (reviewed file, or a fresh proposal) → faithful translation → adaptation for
@@ -49,7 +64,20 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         translated again; lines you edited in localize/<lang>/ are kept.
         """
         from microdrama import api
+        from microdrama.errors import UsageError
 
+        if (export_xliff or import_path) and "," in languages:
+            raise UsageError("--export-xliff and --import-xliff work on one language at a time, e.g. --to en")
+        if export_xliff and import_path:
+            raise UsageError("choose --export-xliff or --import-xliff, not both")
+        if export_xliff:
+            for path in api.export_kit(project, languages):
+                console.print(f"[green]Wrote[/] {escape(str(path))}")
+            console.print("Translate the XLIFF in a CAT tool, then: microdrama localize … --import-xliff FILE")
+            return
+        if import_path is not None:
+            count = api.import_kit(project, languages, import_path)
+            console.print(f"[green]Imported[/] {count} line(s) from {escape(str(import_path))}")
         with stage_bars() as progress:
             results = api.localize(
                 project, languages, adapt=not no_adapt, video=not no_video, max_cost=max_cost, progress=progress

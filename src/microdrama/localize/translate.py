@@ -23,7 +23,7 @@ from microdrama.localize.glossary import adherence_problems
 from microdrama.localize.languages import Language
 from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, entries_key, text_hash
 from microdrama.model.common import LineKind
-from microdrama.providers.gateway import Gateway
+from microdrama.providers.gateway import Gateway, StructuredOutputError
 from microdrama.render.layout import is_cjk
 from microdrama.write.llm.prompts import Prompt, as_json, load_prompt
 
@@ -257,7 +257,8 @@ class Translator:
         ids = [line.id for line in chunk]
         by_id = {line.id: line for line in chunk}
 
-        def check(reply: BaseModel) -> list[str]:
+        def must(reply: BaseModel) -> list[str]:
+            """What makes a reply unusable: lines merged, split, lost, empty or left untranslated."""
             got = [item.id for item in reply.lines]  # type: ignore[attr-defined]
             if got != ids:
                 return [
@@ -271,20 +272,27 @@ class Translator:
                     problems.append(f"line {item.id} is empty; translate it")
                 elif item.text.strip() == source.strip() and is_cjk(source) and self.target.counting != "wide":
                     problems.append(f"line {item.id} is not translated; write it in {self.target.name}")
-                problems += [
-                    f"line {item.id}: {p}" for p in adherence_problems(source, item.text, self.glossary, self.target)
-                ]
             return problems
 
-        reply = self.gateway.structured(
-            stage,
-            messages,
-            pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk]),
-            episode=number,
-            max_tokens=120 + 90 * len(chunk),
-            temperature=0.2,
-            check=check,
-        )
+        def should(reply: BaseModel) -> list[str]:
+            """Also the glossary: asked for in repairs, but a model that cannot follow it still
+            gives usable lines, and qc names each miss for the reviewer."""
+            problems = must(reply)
+            if problems:
+                return problems
+            return [
+                f"line {item.id}: {problem}"
+                for item in reply.lines  # type: ignore[attr-defined]
+                for problem in adherence_problems(by_id[item.id].text, item.text, self.glossary, self.target)
+            ]
+
+        reply_type = pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk])
+        options: dict[str, Any] = {"episode": number, "max_tokens": 120 + 90 * len(chunk), "temperature": 0.2}
+        try:
+            reply = self.gateway.structured(stage, messages, reply_type, check=should, **options)
+        except StructuredOutputError:
+            # The same first request again comes from the cache: its reply is kept if it is usable.
+            reply = self.gateway.structured(stage, messages, reply_type, check=must, **options)
         return {item.id: item for item in reply.lines}  # type: ignore[attr-defined]
 
     @staticmethod
