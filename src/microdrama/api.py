@@ -436,13 +436,14 @@ def localize(
     *,
     adapt: bool = True,
     video: bool = True,
+    dub: bool = True,
     max_cost: float | None = None,
     progress: StageProgress | None = None,
 ) -> list[LanguageResult]:
-    """Glossary, translation, subtitles and burned-in MP4s for each language (a comma-separated list)."""
+    """Glossary, translation, subtitles, dub and MP4s for each language (a comma-separated list)."""
     from microdrama.localize.pipeline import localize as run
 
-    return run(root, languages, adapt=adapt, video=video, max_cost=max_cost, progress=progress)
+    return run(root, languages, adapt=adapt, video=video, dub=dub, max_cost=max_cost, progress=progress)
 
 
 def qc(root: Path, language: str) -> list[Violation]:

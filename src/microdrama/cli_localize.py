@@ -39,6 +39,7 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
     @click.option("--to", "languages", required=True, help="Target languages, comma-separated (e.g. en,es,pt-BR).")
     @click.option("--no-adapt", is_flag=True, help="Faithful translation only, without the adaptation pass.")
     @click.option("--no-video", is_flag=True, help="Subtitle files only; do not render the MP4s.")
+    @click.option("--no-dub", is_flag=True, help="Keep the original voices; subtitles only.")
     @click.option("--max-cost", type=click.FloatRange(min=0), help="Stop before AI calls would cost more than this.")
     @click.option("--export-xliff", is_flag=True, help="Write the lines as XLIFF (and the glossary as TBX); no model.")
     @click.option(
@@ -52,6 +53,7 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         languages: str,
         no_adapt: bool,
         no_video: bool,
+        no_dub: bool,
         max_cost: float | None,
         export_xliff: bool,
         import_path: Path | None,
@@ -80,7 +82,13 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
             console.print(f"[green]Imported[/] {count} line(s) from {escape(str(import_path))}")
         with stage_bars() as progress:
             results = api.localize(
-                project, languages, adapt=not no_adapt, video=not no_video, max_cost=max_cost, progress=progress
+                project,
+                languages,
+                adapt=not no_adapt,
+                video=not no_video,
+                dub=not no_dub,
+                max_cost=max_cost,
+                progress=progress,
             )
         for result in results:
             code = result.language.code
@@ -93,6 +101,15 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
                 f"[bold]{code}[/]: {result.translated} line(s) translated, {result.kept} kept; {outcome}; "
                 f"files in {escape(str(project / 'build' / 'out' / code))}"
             )
+            if result.dub:
+                fits = result.dub
+                fitted = sum(1 for fit in fits if fit.fitted)
+                console.print(
+                    f"  dub: {fitted}/{len(fits)} lines fit their slot, {sum(f.rewritten for f in fits)} shortened, "
+                    f"fastest stretch {max(f.stretch for f in fits):.2f}x"
+                )
+            for note in result.notes:
+                console.print(f"  [yellow]{escape(note)}[/]")
 
     @cli.command()
     @project_argument

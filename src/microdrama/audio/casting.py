@@ -58,17 +58,31 @@ _PITCH_APART = 6
 _RATE_APART = 0.1
 
 
+# Dubbing languages espeak-ng speaks well enough (its Japanese reads kana as English letter names).
+DUB_VOICES = {
+    "es": "es-419",
+    "pt-BR": "pt-BR",
+    "id": "id",
+    "th": "th",
+    "ko": "ko",
+    "vi": "vi",
+    "fr": "fr",
+    "de": "de",
+}
+
+
 def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise MicrodramaError(f"no voices for language '{language}'; microdrama speaks zh and en")
+    if language not in LANGUAGES and language not in DUB_VOICES:
+        spoken = ", ".join([*LANGUAGES, *DUB_VOICES])
+        raise MicrodramaError(f"no voices for language '{language}'; microdrama speaks {spoken}")
 
 
 def narrator_voice(language: str) -> Voice:
-    """The voice-over: Piper for English, plain cmn-latn-pinyin for Chinese (see module doc)."""
+    """The voice-over: Piper for English, the plain espeak-ng voice (no variant) otherwise (see module doc)."""
     _check_language(language)
     if language == "en":
         return Voice(engine=PIPER, voice=PIPER_VOICE, pitch=50, rate=0.95)
-    return Voice(engine=ESPEAK, voice=PINYIN_VOICE, pitch=44, rate=0.95)
+    return Voice(engine=ESPEAK, voice=DUB_VOICES.get(language, PINYIN_VOICE), pitch=44, rate=0.95)
 
 
 def same_voice(a: Voice, b: Voice) -> bool:
@@ -106,6 +120,8 @@ def _pool(character: Character) -> list[str]:
 def _bases(character: Character, language: str) -> list[str]:
     if language == "zh":
         return [PINYIN_VOICE]
+    if language in DUB_VOICES:
+        return [DUB_VOICES[language]]
     return ["en-gb", "en-us"] if character.role == "antagonist" else ["en-us", "en-gb"]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from microdrama.audio import espeak, piper_engine, wav
-from microdrama.audio.casting import ESPEAK, LANGUAGES, PINYIN_VOICE, PIPER, PIPER_VOICE
+from microdrama.audio.casting import DUB_VOICES, ESPEAK, LANGUAGES, PINYIN_VOICE, PIPER, PIPER_VOICE
 from microdrama.audio.pinyin import to_pinyin
 from microdrama.errors import MicrodramaError
 from microdrama.model.media import Voice
@@ -86,9 +86,10 @@ def _pause_after(piece: str) -> float:
 
 
 def _spoken_text(text: str, voice: Voice, language: str) -> str:
-    """What the engine is given: pinyin for Chinese, the text itself for English."""
-    if language not in LANGUAGES:
-        raise MicrodramaError(f"cannot speak language '{language}'; microdrama speaks zh and en")
+    """What the engine is given: pinyin for Chinese, the text itself otherwise."""
+    if language not in LANGUAGES and language not in DUB_VOICES:
+        spoken = ", ".join([*LANGUAGES, *DUB_VOICES])
+        raise MicrodramaError(f"cannot speak language '{language}'; microdrama speaks {spoken}")
     if voice.engine == PIPER:
         piper_engine.model_files(voice.voice)  # an unknown Piper voice is named as such
         if piper_engine.language_of(voice.voice) != language:

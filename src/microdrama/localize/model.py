@@ -94,6 +94,7 @@ class TranslatedLine(Strict):
     text: str = Field(description="The line as shown in the subtitles and spoken by the dub")
     faithful: str = Field(default="", description="The first, faithful pass (before adaptation)")
     note: str = Field(default="", description="Why the adapted line departs from the faithful one")
+    dub: str = Field(default="", description="A shorter version the dub speaks, when the full line does not fit")
     origin: Origin = "model"
     glossary: str = Field(default="", description="Hash of the glossary entries it was made with")
     written: str = Field(default="", description="Hash of text as microdrama wrote it; differs once a person edits")

@@ -8,6 +8,7 @@ subtitle files and MP4s (build/out/<lang>/), and a QC report (qc.json, qc.md) th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from microdrama.errors import ProjectError, UsageError
 from microdrama.localize.cues import localized_events, slots
+from microdrama.localize.dub import LineFit, can_dub, dub_cast, dub_episode, report_dict
 from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
 from microdrama.localize.languages import Language, language, languages
 from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, text_hash
@@ -25,6 +27,7 @@ from microdrama.localize.translate import SourceLine, Translator
 from microdrama.localize.xliff import KitLine, export_tbx, export_xliff, import_xliff
 from microdrama.model.bible import Bible
 from microdrama.model.common import NARRATOR
+from microdrama.model.media import Voice
 from microdrama.model.script import Episode
 from microdrama.model.version import SCHEMA_VERSION
 from microdrama.project.atomic import write_bytes_atomic, write_text_atomic
@@ -47,6 +50,8 @@ class LanguageResult:
     kept: int = 0
     files: list[Path] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    dub: list[LineFit] = field(default_factory=list)  # one per dubbed line
+    notes: list[str] = field(default_factory=list)
 
 
 def source_language(bible: Bible) -> Language:
@@ -117,9 +122,12 @@ def localize(
     *,
     adapt: bool = True,
     video: bool = True,
+    dub: bool = True,
     max_cost: float | None = None,
     progress: Progress | None = None,
 ) -> list[LanguageResult]:
+    """Each language in turn: glossary, translation, subtitles, dub (where a voice speaks the
+    language and it differs from the original's), MP4, QC report."""
     from microdrama.providers.gateway import Gateway
 
     project, bible, episodes = _series(root)
@@ -140,6 +148,7 @@ def localize(
         translator = Translator(gateway, source, target, glossary, _series_line(bible), adapt=adapt)
         result = LanguageResult(target)
         names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias"))
+        voices = _dub_voices(bible, source, target, result) if dub else None
         for episode in episodes:
             timeline = timelines[episode.number]
             lines = source_lines(episode, bible, timeline, target)
@@ -155,9 +164,23 @@ def localize(
                 translation, sent = translator.episode(episode.number, episode.summary, lines, existing, report)
             result.translated += sent
             result.kept += len(lines) - sent
-            result.files.append(save_translation(project.root, translation, target))
             events = localized_events(translation, timeline, target, names)
-            localized = timeline.model_copy(update={"subtitles": events, "language": target.code, "ai_generated": True})
+            changes: dict[str, object] = {"subtitles": events, "language": target.code, "ai_generated": True}
+            if voices is not None:
+                shorten = functools.partial(translator.shorter, number=episode.number)
+                speakers = {f"{s.id}.{i}": line.speaker for s in episode.shots() for i, line in enumerate(s.lines)}
+                audio, fits, spoken = dub_episode(
+                    project.root, translation, timeline, target, voices, speakers, shorten
+                )
+                translation = _with_dub_texts(translation, spoken)
+                changes["audio"] = audio
+                result.dub += fits
+                write_text_atomic(
+                    project.out_dir / target.code / f"ep{episode.number:03d}.{target.code}.dub.json",
+                    json.dumps(report_dict(fits), ensure_ascii=False, indent=1),
+                )
+            result.files.append(save_translation(project.root, translation, target))
+            localized = timeline.model_copy(update=changes)
             result.files += _outputs(project, localized, target, config.render.loudness_lufs, video)
             source_text = {line.id: line.text for line in lines}
             result.violations += check_lines(translation, source_text, glossary, target)
@@ -165,6 +188,23 @@ def localize(
         result.files += write_qc_report(project, target, result.violations)
         results.append(result)
     return results
+
+
+def _dub_voices(bible: Bible, source: Language, target: Language, result: LanguageResult) -> dict[str, Voice] | None:
+    """The dub cast, or None (with a note why) when the language keeps the original voices."""
+    if target.code.startswith("zh") and source.code.startswith("zh"):
+        return None  # the same spoken language: the original voices stay
+    if not can_dub(target):
+        result.notes.append(
+            f"not dubbed: no offline voice speaks {target.name} well enough; configure a speech provider"
+        )
+        return None
+    return dub_cast(bible, target)
+
+
+def _with_dub_texts(translation: EpisodeTranslation, spoken: dict[str, str]) -> EpisodeTranslation:
+    lines = [line.model_copy(update={"dub": spoken.get(line.id, line.dub)}) for line in translation.lines]
+    return translation.model_copy(update={"lines": lines})
 
 
 def convert_traditional(

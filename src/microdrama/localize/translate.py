@@ -246,6 +246,18 @@ class Translator:
                     texts[line.id] = candidate
         return texts
 
+    def shorter(self, line_id: str, text: str, share: float, number: int) -> str:
+        """``text`` rewritten to about ``share`` of its length (for a dubbed line too long to say in time)."""
+        assert self.prompts is not None
+        limit = max(1.0, self.target.reading_units(text) * share)
+        line = SourceLine(line_id, "", "dialogue", text, "", limit)
+        messages = self.prompts["shorten"].render(
+            target_name=self.target.name,
+            glossary=self.glossary_text(self.entries_for(text)),
+            lines=as_json([{"id": line_id, "text": text, "max_characters": int(limit)}]),
+        )
+        return tidy(self.ask("localize.shorten", messages, Reply, [line], number)[line_id].text)
+
     def ask(
         self,
         stage: str,
