@@ -65,6 +65,11 @@ def test_localize_translates_lays_out_checks_and_renders(built: Path) -> None:
     assert original.duration and localized.duration
     assert abs(original.duration - localized.duration) < 0.1, "same picture and sound, other subtitles"
 
+    dub = json.loads((out / "ep001.en.dub.json").read_text(encoding="utf-8"))
+    assert dub["lines"] == len(lines) and dub["max_stretch"] <= 1.15
+    assert all(fit["seconds"] > 0 for fit in dub["per_line"])
+    assert "dub:" in result.out
+
     report = json.loads((out / "qc.json").read_text(encoding="utf-8"))
     assert not [v for v in report["violations"] if v["rule"] in ("cue-count", "empty", "stale")]
     checked = run_cli("qc", built, "--lang", "en")

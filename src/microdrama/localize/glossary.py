@@ -103,7 +103,7 @@ def save_glossary(root: Path, glossary: Glossary, target: Language) -> Path:
     return path
 
 
-def _contains(text: str, form: str, target: Language) -> bool:
+def contains(text: str, form: str, target: Language) -> bool:
     if target.counting == "plain":  # whole words, any case ("Young Master" at a sentence start or not)
         return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE) is not None
     return form in text
@@ -116,10 +116,10 @@ def adherence_problems(source: str, text: str, glossary: Glossary | None, target
     problems = [
         f"{entry.source} must be written {entry.target!r}"
         for entry in glossary.relevant(source)
-        if not _contains(text, entry.target, target)
+        if not contains(text, entry.target, target)
     ]
     for entry in glossary.decided():
         for variant in entry.avoid:
-            if variant.strip() and _contains(text, variant, target):
+            if variant.strip() and contains(text, variant, target):
                 problems.append(f"{variant!r} is a variant to avoid; the glossary writes {entry.target!r}")
     return problems

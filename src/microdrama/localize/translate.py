@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from microdrama.localize.glossary import adherence_problems
+from microdrama.localize.glossary import adherence_problems, contains
 from microdrama.localize.languages import Language
 from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, entries_key, text_hash
 from microdrama.model.common import LineKind
@@ -82,7 +82,7 @@ def pinned(reply_type: type[BaseModel], ids: Sequence[str], caps: Sequence[int])
             fixed = {**item, "properties": properties}
             fixed["required"] = list(item["properties"])  # every field, so the grammar always writes them
             items.append(fixed)
-        lines = {"type": "array", "prefixItems": items, "items": False, "minItems": len(ids), "maxItems": len(ids)}
+        lines = {"type": "array", "prefixItems": items, "minItems": len(ids), "maxItems": len(ids)}
         return {**base, "properties": {"lines": lines}, "$defs": {}}
 
     return type(reply_type.__name__, (reply_type,), {"model_json_schema": classmethod(schema)})
@@ -202,12 +202,12 @@ class Translator:
                 glossary=glossary,
                 lines=as_json([{"id": line.id, "source": line.text, "translation": texts[line.id]} for line in chunk]),
             )
-            adapted = self.ask("localize.adapt", messages, AdaptedReply, chunk, number)
+            adapted = self.ask("localize.adapt", messages, AdaptedReply, chunk, number, refine=True)
             for line in chunk:
                 reply = adapted[line.id]
-                if reply.text.strip() != texts[line.id].strip():
+                if reply.text.strip() != texts[line.id].strip() and self.may_replace(line, texts[line.id], reply.text):
                     notes[line.id] = getattr(reply, "note", "").strip() or "adapted"
-                texts[line.id] = reply.text
+                    texts[line.id] = reply.text
         texts = self.shorten(chunk, texts, glossary, number)
         return [
             TranslatedLine(
@@ -239,10 +239,11 @@ class Translator:
                     [{"id": line.id, "text": texts[line.id], "max_characters": int(line.max_units)} for line in long]
                 ),
             )
-            shorter = self.ask("localize.shorten", messages, Reply, long, number)
+            shorter = self.ask("localize.shorten", messages, Reply, long, number, refine=True)
             for line in long:
                 candidate = shorter[line.id].text
-                if self.target.reading_units(candidate) < self.target.reading_units(texts[line.id]):
+                shrinks = self.target.reading_units(candidate) < self.target.reading_units(texts[line.id])
+                if shrinks and self.may_replace(line, texts[line.id], candidate):
                     texts[line.id] = candidate
         return texts
 
@@ -256,7 +257,18 @@ class Translator:
             glossary=self.glossary_text(self.entries_for(text)),
             lines=as_json([{"id": line_id, "text": text, "max_characters": int(limit)}]),
         )
-        return tidy(self.ask("localize.shorten", messages, Reply, [line], number)[line_id].text)
+        candidate = tidy(self.ask("localize.shorten", messages, Reply, [line], number, refine=True)[line_id].text)
+        return candidate if self.may_replace(line, text, candidate) else text
+
+    def may_replace(self, line: SourceLine, current: str, candidate: str) -> bool:
+        """Whether a refining pass (adapt, shorten) may replace ``current``: the candidate says
+        something, in the target language, and keeps every glossary form ``current`` uses."""
+        if not candidate.strip():
+            return False
+        if is_cjk(candidate) and self.target.counting != "wide":
+            return False
+        forms = [entry.target for entry in (self.glossary.decided() if self.glossary else [])]
+        return all(contains(candidate, form, self.target) for form in forms if contains(current, form, self.target))
 
     def ask(
         self,
@@ -265,25 +277,33 @@ class Translator:
         reply_type: type[BaseModel],
         chunk: list[SourceLine],
         number: int,
+        refine: bool = False,
     ) -> dict[str, ReplyLine]:
+        """The reply's lines by id. A first pass must give usable lines (repaired, else it fails);
+        a refining pass (``refine``) only needs the right ids: the caller keeps the lines it had
+        wherever a refined one is worse (see ``may_replace``)."""
         ids = [line.id for line in chunk]
         by_id = {line.id: line for line in chunk}
 
+        def same_ids(reply: BaseModel) -> list[str]:
+            got = [item.id for item in reply.lines]  # type: ignore[attr-defined]
+            if got == ids:
+                return []
+            return [
+                f"the reply has {len(got)} lines with ids {got[:12]}; it must have exactly {len(ids)} lines with "
+                f"the ids {ids}, in that order (never merge, split, skip or add lines)"
+            ]
+
         def must(reply: BaseModel) -> list[str]:
             """What makes a reply unusable: lines merged, split, lost, empty or left untranslated."""
-            got = [item.id for item in reply.lines]  # type: ignore[attr-defined]
-            if got != ids:
-                return [
-                    f"the reply has {len(got)} lines with ids {got[:12]}; it must have exactly {len(ids)} lines with "
-                    f"the ids {ids}, in that order (never merge, split, skip or add lines)"
-                ]
-            problems = []
+            problems = same_ids(reply)
+            if problems:
+                return problems
             for item in reply.lines:  # type: ignore[attr-defined]
-                source = by_id[item.id].text
                 if not item.text.strip():
                     problems.append(f"line {item.id} is empty; translate it")
-                elif item.text.strip() == source.strip() and is_cjk(source) and self.target.counting != "wide":
-                    problems.append(f"line {item.id} is not translated; write it in {self.target.name}")
+                elif is_cjk(item.text) and self.target.counting != "wide":
+                    problems.append(f"line {item.id} is still in Chinese characters; write it in {self.target.name}")
             return problems
 
         def should(reply: BaseModel) -> list[str]:
@@ -300,6 +320,9 @@ class Translator:
 
         reply_type = pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk])
         options: dict[str, Any] = {"episode": number, "max_tokens": 120 + 90 * len(chunk), "temperature": 0.2}
+        if refine:
+            reply = self.gateway.structured(stage, messages, reply_type, check=same_ids, **options)
+            return {item.id: item for item in reply.lines}  # type: ignore[attr-defined]
         try:
             reply = self.gateway.structured(stage, messages, reply_type, check=should, **options)
         except StructuredOutputError:
