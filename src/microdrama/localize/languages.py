@@ -38,7 +38,7 @@ class Language:
     counting: Counting
     romanizes_names: bool  # Chinese names are written in pinyin, not in Chinese characters or a reading
     segment_words: bool = False  # no spaces between words (Thai): a word segmenter finds the breaks
-    espeak_voice: str = ""
+    characters: str = ""  # a regex class body of the characters its subtitles may use ("" = any)
 
     def measure(self) -> Measure:
         """The layout measure for this language's subtitles (one-line cues preferred in 9:16)."""
@@ -77,22 +77,28 @@ GLUE: dict[str, frozenset[str]] = {
 }
 
 
+# What subtitles in a Latin-script language may contain: ASCII, Latin-1 and the Latin extensions
+# (Vietnamese included), dashes, quotes, ellipsis. Decoding is held to it, so a Chinese name or
+# phrase cannot be left untranslated. (A positive class: llama.cpp's grammar rejects negated ones.)
+LATIN = " -~\u00a0-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e"
+THAI = LATIN + "\u0e00-\u0e7f"
+
 # Reading speeds: en 20 cps, zh 9, ko 12, ja 4; the guide's other languages 17.
 LANGUAGES: dict[str, Language] = {
     language.code: language
     for language in (
-        Language("en", "English", 42, 20, "plain", True, espeak_voice="en-us"),
-        Language("es", "Spanish", 42, 17, "plain", True, espeak_voice="es-419"),
-        Language("pt-BR", "Brazilian Portuguese", 42, 17, "plain", True, espeak_voice="pt-br"),
-        Language("id", "Indonesian", 42, 17, "plain", True, espeak_voice="id"),
-        Language("fr", "French", 42, 17, "plain", True, espeak_voice="fr-fr"),
-        Language("de", "German", 42, 17, "plain", True, espeak_voice="de"),
-        Language("vi", "Vietnamese", 42, 17, "plain", True, espeak_voice="vi"),
-        Language("th", "Thai", 35, 17, "thai", True, segment_words=True, espeak_voice="th"),
-        Language("ja", "Japanese", 13, 4, "wide", False, espeak_voice="ja"),
-        Language("ko", "Korean", 16, 12, "wide", False, espeak_voice="ko"),
-        Language("zh-Hans", "Simplified Chinese", 16, 9, "wide", False, espeak_voice="cmn"),
-        Language("zh-Hant", "Traditional Chinese", 16, 9, "wide", False, espeak_voice="yue"),
+        Language("en", "English", 42, 20, "plain", True, characters=LATIN),
+        Language("es", "Spanish", 42, 17, "plain", True, characters=LATIN),
+        Language("pt-BR", "Brazilian Portuguese", 42, 17, "plain", True, characters=LATIN),
+        Language("id", "Indonesian", 42, 17, "plain", True, characters=LATIN),
+        Language("fr", "French", 42, 17, "plain", True, characters=LATIN),
+        Language("de", "German", 42, 17, "plain", True, characters=LATIN),
+        Language("vi", "Vietnamese", 42, 17, "plain", True, characters=LATIN),
+        Language("th", "Thai", 35, 17, "thai", True, segment_words=True, characters=THAI),
+        Language("ja", "Japanese", 13, 4, "wide", False),
+        Language("ko", "Korean", 16, 12, "wide", False),
+        Language("zh-Hans", "Simplified Chinese", 16, 9, "wide", False),
+        Language("zh-Hant", "Traditional Chinese", 16, 9, "wide", False),
     )
 }
 RIGHT_TO_LEFT = {"ar": "Arabic", "he": "Hebrew", "fa": "Persian", "ur": "Urdu", "yi": "Yiddish", "ps": "Pashto"}

@@ -244,7 +244,8 @@ def source_lines(episode: Episode, bible: Bible, timeline: Timeline, target: Lan
                     )
                 seconds = slot.limit - slot.start
                 speaker = "narrator" if line.speaker == NARRATOR else names.get(line.speaker, line.speaker)
-                max_units = max(target.chars_per_line / 2, seconds * target.chars_per_second)
+                # 10% under the reading-speed limit: cue gaps and whole frames take a little of the slot.
+                max_units = max(target.chars_per_line / 2, 0.9 * seconds * target.chars_per_second)
                 lines.append(SourceLine(line_id, speaker, line.kind, line.text, scene.id, max_units))
     return lines
 

@@ -63,10 +63,12 @@ class AdaptedReply(BaseModel):
     lines: list[AdaptedLine]
 
 
-def pinned(reply_type: type[BaseModel], ids: Sequence[str], caps: Sequence[int]) -> type[BaseModel]:
-    """``reply_type`` whose JSON schema allows exactly these ids, one line each, in order, and caps
+def pinned(
+    reply_type: type[BaseModel], ids: Sequence[str], caps: Sequence[int], pattern: str | None = None
+) -> type[BaseModel]:
+    """``reply_type`` whose JSON schema allows exactly these ids, one line each, in order, caps
     each text at a generous length (a bound that stops a small model running on; the real limit
-    is the reading-speed check)."""
+    is the reading-speed check) and, with ``pattern``, constrains the characters of each text."""
 
     def schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
         base = reply_type.model_json_schema(*args, **kwargs)
@@ -77,13 +79,18 @@ def pinned(reply_type: type[BaseModel], ids: Sequence[str], caps: Sequence[int])
             properties = {
                 **item["properties"],
                 "id": {"const": line_id, "type": "string"},
-                "text": {"type": "string", "minLength": 1, "maxLength": cap},
+                "text": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": cap,
+                    **({"pattern": pattern} if pattern else {}),
+                },
             }
-            fixed = {**item, "properties": properties}
+            fixed = {**item, "properties": properties, "additionalProperties": False}
             fixed["required"] = list(item["properties"])  # every field, so the grammar always writes them
             items.append(fixed)
         lines = {"type": "array", "prefixItems": items, "minItems": len(ids), "maxItems": len(ids)}
-        return {**base, "properties": {"lines": lines}, "$defs": {}}
+        return {**base, "properties": {"lines": lines}, "$defs": {}, "additionalProperties": False}
 
     return type(reply_type.__name__, (reply_type,), {"model_json_schema": classmethod(schema)})
 
@@ -318,7 +325,8 @@ class Translator:
                 for problem in adherence_problems(by_id[item.id].text, item.text, self.glossary, self.target)
             ]
 
-        reply_type = pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk])
+        pattern = f"^[{self.target.characters}]*$" if self.target.characters else None
+        reply_type = pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk], pattern)
         options: dict[str, Any] = {"episode": number, "max_tokens": 120 + 90 * len(chunk), "temperature": 0.2}
         if refine:
             reply = self.gateway.structured(stage, messages, reply_type, check=same_ids, **options)
