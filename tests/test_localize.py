@@ -91,10 +91,13 @@ def test_only_what_changed_is_translated_again_and_a_persons_edit_is_kept(built:
     assert "A line a person wrote." in path.read_text(encoding="utf-8")
 
     episode = built / "episodes" / "001.yaml"
-    script = episode.read_text(encoding="utf-8")
     ids = script_line_ids(built)
-    last_text = re.findall(r"\n(\s+)text: (.+)\n", script)[-1]
-    episode.write_text(script.replace(f"text: {last_text[1]}", "text: 你给我站住！", 1), encoding="utf-8")
+    round_trip = YAML()
+    document = round_trip.load(episode.read_text(encoding="utf-8"))
+    shots = [shot for scene in document["scenes"] for shot in scene["shots"] if shot.get("lines")]
+    shots[-1]["lines"][-1]["text"] = "你给我站住！"
+    with episode.open("w", encoding="utf-8") as stream:
+        round_trip.dump(document, stream)
     assert run_cli("build", built).code == 0
     changed = run_cli("localize", built, "--to", "en", "--no-video")
     assert changed.code == 0, changed.err

@@ -33,7 +33,7 @@ def test_language_codes_are_checked_and_listed() -> None:
     assert language("zh-tw").code == "zh-Hant"
     with pytest.raises(UsageError, match=r"unsupported language 'xx'.*en \(English\)"):
         language("xx")
-    with pytest.raises(UsageError, match="Arabic .* right to left"):
+    with pytest.raises(UsageError, match=r"Arabic .* right to left"):
         language("ar-EG")
     with pytest.raises(UsageError, match="at least one"):
         languages(" , ")
@@ -192,6 +192,7 @@ def test_names_follow_each_markets_policy() -> None:
     assert pinyin_name("欧阳雪") == "Ouyang Xue"
     assert pinyin_name("吕布") == "Lyu Bu"
     assert pinyin_name("曾国") == "Zeng Guo", "a surname's own reading"
+    assert pinyin_name("阿秀") == "Axiu" and pinyin_name("小满") == "Xiaoman", "familiar forms are one word"
     assert propose_name("林晚", language("ko")) == "임만"
     assert propose_name("陆景深", language("zh-Hant")) == "陸景深"
     assert propose_name("林晚", language("ja")) == "林晚"

@@ -1,7 +1,8 @@
 """Proposed target forms for Chinese names, by each market's usual policy.
 
 - Latin-script markets: Hanyu Pinyin as in passports, surname first and apart, the
-  given name as one word (苏清妍 -> Su Qingyan), ü written "yu" (吕 -> Lyu).
+  given name as one word (苏清妍 -> Su Qingyan), ü written "yu" (吕 -> Lyu); a familiar
+  form is one word (阿秀 -> Axiu, 小满 -> Xiaoman).
 - Korean: the Sino-Korean reading in Hangul (林晚 -> 임만), from the hanja dictionary.
 - Japanese: the characters themselves (read in Japanese; a reviewer may add kana).
 - Traditional Chinese: the same name in traditional characters (OpenCC).
@@ -25,6 +26,8 @@ SURNAME_READINGS = {
     "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "区": "ou", "乐": "yue",
     "覃": "qin", "翟": "zhai", "盖": "ge", "缪": "miao", "尉迟": "yuchi", "长孙": "zhangsun", "万俟": "moqi",
 }  # fmt: skip
+# 阿秀, 小满, 老陈: a familiar form, written as one word.
+FAMILIAR_PREFIXES = frozenset("阿小老")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -39,6 +42,8 @@ def _syllables(text: str) -> list[str]:
 def pinyin_name(name: str, personal: bool = True) -> str:
     """A person's name in pinyin (surname apart), or a place's/term's syllables joined."""
     name = name.strip()
+    if personal and len(name) == 2 and name[0] in FAMILIAR_PREFIXES:
+        return "".join(_syllables(name)).capitalize()  # 阿秀 -> Axiu, 小满 -> Xiaoman: one name, not a surname
     if not personal or len(name) < 2:
         return " ".join(word.capitalize() for word in _syllables(name)) if personal else "".join(_syllables(name))
     surname_length = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
