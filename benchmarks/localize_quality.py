@@ -32,6 +32,7 @@ from ruamel.yaml import YAML
 
 from benchmarks.common import REPO, write_section
 from microdrama.localize.cues import Slot, line_cues
+from microdrama.localize.dub import LineFit, fit_line
 from microdrama.localize.glossary import adherence_problems
 from microdrama.localize.languages import Language, language
 from microdrama.localize.model import Glossary
@@ -105,7 +106,45 @@ def compliance(texts: dict[str, str], lines: list[SourceLine], target: Language)
     return (passing / cues if cues else 1.0), cues
 
 
-def run(name: str, data: dict[str, Any], glossary: Glossary | None, adapt: bool, reference: Glossary) -> Outcome:
+@dataclass
+class DubOutcome:
+    lines: int
+    fitted_without_rewrite: int
+    fitted: int
+    rewritten: int
+    max_stretch: float
+    seconds: float
+
+
+def dub_all(translator: Translator, texts: dict[str, str], lines: list[SourceLine], folder: Path) -> DubOutcome:
+    """Dub every line with the English cast into a slot as long as its Chinese line takes to say."""
+    from microdrama.audio.casting import narrator_voice
+
+    voice = narrator_voice("en")  # Piper, the voice that speaks most English lines
+    fits: list[LineFit] = []
+    started = time.perf_counter()
+    for index, line in enumerate(lines):
+        out = folder / f"{index:03d}.wav"
+
+        def shorten(text: str, share: float, line_id: str = line.id) -> str:
+            return translator.shorter(line_id, text, share, 1)
+
+        fit, _ = fit_line(line.id, texts[line.id], voice, "en", slot_seconds(line.text), out, shorten)
+        fits.append(fit)
+        print(f"\rdub: {index + 1}/{len(lines)} lines", end="\n" if index + 1 == len(lines) else "", file=sys.stderr)
+    return DubOutcome(
+        len(fits),
+        sum(1 for f in fits if f.fitted and not f.rewritten),
+        sum(1 for f in fits if f.fitted),
+        sum(1 for f in fits if f.rewritten),
+        max(f.stretch for f in fits),
+        time.perf_counter() - started,
+    )
+
+
+def run(
+    name: str, data: dict[str, Any], glossary: Glossary | None, adapt: bool, reference: Glossary, dub: bool = False
+) -> tuple[Outcome, DubOutcome | None]:
     import sacrebleu
 
     source, target = language("zh-Hans"), language("en")
@@ -124,7 +163,8 @@ def run(name: str, data: dict[str, Any], glossary: Glossary | None, adapt: bool,
         translation, _ = translator.episode(1, data["logline"], lines, None, show)
         minutes = (time.perf_counter() - started) / 60
         calls = len([1 for _ in gateway.ledger.calls() if _.status == "ok"])
-    texts = {line.id: line.text for line in translation.lines}
+        texts = {line.id: line.text for line in translation.lines}
+        dubbed = dub_all(translator, texts, lines, Path(scratch)) if dub else None
     references = {line["id"]: line["en"] for scene in data["scenes"] for line in scene["lines"]}
     order = [line.id for line in lines]
     chrf = sacrebleu.corpus_chrf([texts[i] for i in order], [[references[i] for i in order]]).score
@@ -140,7 +180,7 @@ def run(name: str, data: dict[str, Any], glossary: Glossary | None, adapt: bool,
         per_scene[line.scene][1] += 1 if line.id in texts and texts[line.id].strip() else 0
     preserved = sum(1 for wanted, got in per_scene.values() if wanted == got) / len(per_scene)
     share, cues = compliance(texts, lines, target)
-    return Outcome(
+    outcome = Outcome(
         name,
         chrf,
         kept / terms if terms else 1.0,
@@ -152,6 +192,7 @@ def run(name: str, data: dict[str, Any], glossary: Glossary | None, adapt: bool,
         calls,
         gateway.stats.repairs,
     )
+    return outcome, dubbed
 
 
 def main() -> None:
@@ -160,6 +201,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=default_threads())
     parser.add_argument("--scenes", type=int, help="only the first N scenes (a quick look)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--no-dub", action="store_true", help="skip the dubbing fit")
     args = parser.parse_args()
     os.environ["MICRODRAMA_LOCAL_MODEL"] = args.model
     os.environ["MICRODRAMA_LLM_THREADS"] = str(args.threads)
@@ -167,11 +209,13 @@ def main() -> None:
     data = load_set(args.scenes)
     glossary = Glossary.model_validate({"language": "en", "entries": data["glossary"]})
     load_before = os.getloadavg()[0]
-    outcomes = [
+    runs = [
         run("faithful, no glossary", data, None, False, glossary),
         run("faithful + glossary", data, glossary, False, glossary),
-        run("faithful + glossary + adapt", data, glossary, True, glossary),
+        run("faithful + glossary + adapt", data, glossary, True, glossary, dub=not args.no_dub),
     ]
+    outcomes = [outcome for outcome, _ in runs]
+    dubbed = runs[-1][1]
     load_after = os.getloadavg()[0]
     count = sum(len(scene["lines"]) for scene in data["scenes"])
     rows = [
@@ -181,6 +225,16 @@ def main() -> None:
     ]
     for row in rows:
         print(row)
+    dub_line = ""
+    if dubbed is not None:
+        dub_line = (
+            f"Dubbing fit (the last run's lines, Piper en_US-joe-medium, each in a slot as long as its Chinese"
+            f" line takes to say): **{dubbed.fitted_without_rewrite / dubbed.lines:.0%}** fit without a rewrite,"
+            f" **{dubbed.fitted / dubbed.lines:.0%}** after {dubbed.rewritten} shorter rewrite(s) (goal ≥ 98%);"
+            f" fastest time-stretch {dubbed.max_stretch:.2f}x (limit 1.15x); {dubbed.seconds:.0f} s for"
+            f" {dubbed.lines} lines."
+        )
+        print(dub_line)
     if args.no_write:
         return
     lines = [
@@ -200,6 +254,7 @@ def main() -> None:
         " Cue count: the reply schema pins each chunk's line ids, so no line is merged, split or lost."
         " Subtitle rules: each line laid out by the English rules (42 characters, 20 characters/s,"
         " 5/6–7 s, 2 frames apart) in a slot as long as its Chinese line takes to say.",
+        *(["", dub_line] if dub_line else []),
     ]
     write_section("localize_quality", "\n".join(lines))
 
