@@ -455,13 +455,13 @@ def qc(root: Path, language: str) -> list[Violation]:
 
 def export_kit(root: Path, language: str) -> list[Path]:
     """The lines as XLIFF 1.2 (with the translations so far) and the glossary as TBX, for a CAT tool."""
-    from microdrama.localize.pipeline import export_kit as export
+    from microdrama.localize.kit import export_kit as export
 
     return export(root, language)
 
 
 def import_kit(root: Path, language: str, path: Path) -> int:
     """A translated XLIFF back into the translation files (all or nothing); returns the lines imported."""
-    from microdrama.localize.pipeline import import_kit as bring_back
+    from microdrama.localize.kit import import_kit as bring_back
 
     return bring_back(root, language, path)

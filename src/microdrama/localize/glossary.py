@@ -19,12 +19,11 @@ from pathlib import Path
 from microdrama.errors import ValidationError
 from microdrama.localize.address import forms_of_address
 from microdrama.localize.languages import Language
-from microdrama.localize.model import Glossary, GlossaryEntry
+from microdrama.localize.model import Glossary, GlossaryEntry, read_file
 from microdrama.localize.names import is_chinese, propose_name
 from microdrama.model.bible import Bible
 from microdrama.model.script import Episode
-from microdrama.model.version import SCHEMA_VERSION
-from microdrama.project.yamlio import load_yaml, save_model, validate
+from microdrama.project.yamlio import save_model
 
 GLOSSARY_HEADER = (
     "microdrama series glossary: the one target form of every name, form of address, place and term.\n"
@@ -87,13 +86,9 @@ def load_glossary(root: Path, target: Language) -> Glossary | None:
     path = glossary_path(root, target)
     if not path.exists():
         return None
-    display = str(path.relative_to(root))
-    document = load_yaml(path, display)
-    if isinstance(document, dict):
-        document.setdefault("schema_version", SCHEMA_VERSION)
-    glossary = validate(Glossary, document, display, "glossary")
+    glossary = read_file(path, root, Glossary, "glossary")
     if glossary.language != target.code:
-        raise ValidationError(f"{display}: language is {glossary.language!r}, expected {target.code!r}")
+        raise ValidationError(f"{path.relative_to(root)}: language is {glossary.language!r}, expected {target.code!r}")
     return glossary
 
 

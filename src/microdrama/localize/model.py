@@ -12,12 +12,14 @@ overwritten by the model.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from pathlib import Path
+from typing import Literal, TypeVar
 
 from pydantic import Field, model_validator
 
 from microdrama.model.common import LineKind, Strict
 from microdrama.model.version import SCHEMA_VERSION
+from microdrama.project.yamlio import load_yaml, validate
 
 EntryKind = Literal["name", "alias", "address", "place", "organisation", "term"]
 Origin = Literal["model", "person", "xliff", "copy"]
@@ -116,3 +118,16 @@ class EpisodeTranslation(Strict):
         if duplicates:
             raise ValueError(f"line ids appear twice: {', '.join(duplicates)}")
         return self
+
+
+LocalizeModel = TypeVar("LocalizeModel", Glossary, EpisodeTranslation)
+
+
+def read_file(path: Path, root: Path, model: type[LocalizeModel], kind: str) -> LocalizeModel:
+    """A localization file, validated, with errors naming file:line. These files were new in
+    schema 3, so one without ``schema_version`` is read as the current version."""
+    display = str(path.relative_to(root))
+    document = load_yaml(path, display)
+    if isinstance(document, dict):
+        document.setdefault("schema_version", SCHEMA_VERSION)
+    return validate(model, document, display, kind)

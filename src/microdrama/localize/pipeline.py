@@ -1,9 +1,9 @@
-"""localize: glossary -> translation -> subtitles -> burned-in MP4, per target language; and qc.
+"""localize: glossary -> translation -> subtitles -> dub -> MP4, per target language; and qc.
 
 Works on a built series: the localized subtitles keep the original episode's timing, so
 each episode's timeline (build/out/epNNN.timeline.json) must exist and match the script.
 Per language it writes the reviewable translation files (localize/<lang>/NNN.yaml), the
-subtitle files and MP4s (build/out/<lang>/), and a QC report (qc.json, qc.md) there.
+subtitle files, dub reports and MP4s (build/out/<lang>/), and a QC report (qc.json, qc.md).
 """
 
 from __future__ import annotations
@@ -16,31 +16,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from microdrama.errors import ProjectError, UsageError
-from microdrama.localize.cues import localized_events, slots
+from microdrama.localize.cues import localized_events
 from microdrama.localize.dub import LineFit, can_dub, dub_cast, dub_episode, report_dict
 from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
-from microdrama.localize.languages import Language, language, languages
-from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, text_hash
+from microdrama.localize.languages import Language
+from microdrama.localize.model import EpisodeTranslation, TranslatedLine, text_hash
 from microdrama.localize.names import traditional
 from microdrama.localize.qc import RULES, Violation, check_events, check_lines
+from microdrama.localize.series import (
+    glossary_for,
+    load_series,
+    load_translation,
+    save_translation,
+    series_line,
+    source_language,
+    source_lines,
+    targets_for,
+    timeline_of,
+)
 from microdrama.localize.translate import SourceLine, Translator
-from microdrama.localize.xliff import KitLine, export_tbx, export_xliff, import_xliff
 from microdrama.model.bible import Bible
-from microdrama.model.common import NARRATOR
 from microdrama.model.media import Voice
-from microdrama.model.script import Episode
-from microdrama.model.version import SCHEMA_VERSION
-from microdrama.project.atomic import write_bytes_atomic, write_text_atomic
+from microdrama.project.atomic import write_text_atomic
 from microdrama.project.folder import Project
-from microdrama.project.yamlio import load_yaml, save_model, validate
 from microdrama.timeline.model import Timeline
 
 Progress = Callable[[str, int, int], None]
-TRANSLATION_HEADER = (
-    "microdrama translation: one entry per script line. Edit `text` freely: a line you change is kept\n"
-    "(never overwritten by the model) until its source line changes. `faithful` is the first pass, `note`\n"
-    "says why the adapted line departs from it."
-)
 
 
 @dataclass
@@ -54,66 +55,14 @@ class LanguageResult:
     notes: list[str] = field(default_factory=list)
 
 
-def source_language(bible: Bible) -> Language:
-    return language("zh-Hans" if bible.series.language == "zh" else bible.series.language)
-
-
-def targets_for(bible: Bible, codes: str) -> list[Language]:
-    chosen = languages(codes)
-    source = source_language(bible)
-    same = [lang.code for lang in chosen if lang.code == source.code]
-    if same:
-        raise UsageError(f"the series is already in {same[0]}; choose other target languages")
-    return chosen
-
-
-# -- glossary --------------------------------------------------------------------------------------
-
-
 def update_glossaries(root: Path, codes: str) -> list[tuple[Language, Path, int]]:
     """Write (or extend) localize/glossary.<lang>.yaml for each language: (language, path, entries added)."""
-    project, bible, episodes = _series(root)
+    project, bible, episodes = load_series(root)
     written = []
     for target in targets_for(bible, codes):
         glossary, added = merge(load_glossary(project.root, target), extract(bible, episodes, target))
         written.append((target, save_glossary(project.root, glossary, target), added))
     return written
-
-
-def _glossary(project: Project, bible: Bible, episodes: Sequence[Episode], target: Language) -> Glossary:
-    """The reviewed glossary if there is one, else a fresh proposal (written, so it can be reviewed)."""
-    existing = load_glossary(project.root, target)
-    glossary, added = merge(existing, extract(bible, episodes, target))
-    if existing is None or added:
-        save_glossary(project.root, glossary, target)
-    return glossary
-
-
-# -- translation files --------------------------------------------------------------------------------
-
-
-def translation_path(root: Path, target: Language, number: int) -> Path:
-    return root / "localize" / target.code / f"{number:03d}.yaml"
-
-
-def load_translation(root: Path, target: Language, number: int) -> EpisodeTranslation | None:
-    path = translation_path(root, target, number)
-    if not path.exists():
-        return None
-    display = str(path.relative_to(root))
-    document = load_yaml(path, display)
-    if isinstance(document, dict):
-        document.setdefault("schema_version", SCHEMA_VERSION)
-    return validate(EpisodeTranslation, document, display, "translation")
-
-
-def save_translation(root: Path, translation: EpisodeTranslation, target: Language) -> Path:
-    path = translation_path(root, target, translation.episode)
-    save_model(path, translation, TRANSLATION_HEADER)
-    return path
-
-
-# -- the run ----------------------------------------------------------------------------------------------
 
 
 def localize(
@@ -130,9 +79,9 @@ def localize(
     language and it differs from the original's), MP4, QC report."""
     from microdrama.providers.gateway import Gateway
 
-    project, bible, episodes = _series(root)
+    project, bible, episodes = load_series(root)
     targets = targets_for(bible, codes)
-    timelines = {episode.number: _timeline(project, episode) for episode in episodes}
+    timelines = {episode.number: timeline_of(project, episode) for episode in episodes}
     config = project.load_config()
     gateway = Gateway(project.root, config, max_cost=max_cost)
     source = source_language(bible)
@@ -144,8 +93,8 @@ def localize(
         )
     results = []
     for target in targets:
-        glossary = _glossary(project, bible, episodes, target)
-        translator = Translator(gateway, source, target, glossary, _series_line(bible), adapt=adapt)
+        glossary = glossary_for(project, bible, episodes, target)
+        translator = Translator(gateway, source, target, glossary, series_line(bible), adapt=adapt)
         result = LanguageResult(target)
         names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias"))
         voices = _dub_voices(bible, source, target, result) if dub else None
@@ -228,51 +177,6 @@ def convert_traditional(
     return EpisodeTranslation(episode=number, language="zh-Hant", lines=made)
 
 
-def source_lines(episode: Episode, bible: Bible, timeline: Timeline, target: Language) -> list[SourceLine]:
-    names = {character.id: character.name for character in bible.characters}
-    where = slots(timeline)
-    lines = []
-    for scene in episode.scenes:
-        for shot in scene.shots:
-            for index, line in enumerate(shot.lines):
-                line_id = f"{shot.id}.{index}"
-                slot = where.get(line_id)
-                if slot is None:
-                    raise ProjectError(
-                        f"episode {episode.number}: line {line_id} is not in the last build; run "
-                        f"`microdrama build` again (the script changed since), then localize"
-                    )
-                seconds = slot.limit - slot.start
-                speaker = "narrator" if line.speaker == NARRATOR else names.get(line.speaker, line.speaker)
-                # 10% under the reading-speed limit: cue gaps and whole frames take a little of the slot.
-                max_units = max(target.chars_per_line / 2, 0.9 * seconds * target.chars_per_second)
-                lines.append(SourceLine(line_id, speaker, line.kind, line.text, scene.id, max_units))
-    return lines
-
-
-def _series(root: Path) -> tuple[Project, Bible, list[Episode]]:
-    project = Project.open(root)
-    bible = project.load_bible()
-    episodes = project.load_episodes(bible)
-    if not episodes:
-        raise ProjectError(f"{root} has no episodes yet; run `microdrama adapt {root}` first")
-    return project, bible, episodes
-
-
-def _series_line(bible: Bible) -> str:
-    return f"{bible.series.title}: {bible.series.logline}" if bible.series.logline else bible.series.title
-
-
-def _timeline(project: Project, episode: Episode) -> Timeline:
-    path = project.out_dir / f"ep{episode.number:03d}.timeline.json"
-    if not path.exists():
-        raise ProjectError(
-            f"episode {episode.number} has not been built; run `microdrama build {project.root}` first "
-            "(localized subtitles keep the original timing)"
-        )
-    return Timeline.model_validate_json(path.read_text(encoding="utf-8"))
-
-
 def _outputs(project: Project, timeline: Timeline, target: Language, loudness: float, video: bool) -> list[Path]:
     """Subtitle files, and the MP4 with them burned in when its inputs changed."""
     from microdrama.build.work import render
@@ -296,9 +200,6 @@ def _outputs(project: Project, timeline: Timeline, target: Language, loudness: f
         rendered[mp4.name] = key
         write_text_atomic(state, json.dumps(rendered, indent=1, sort_keys=True))
     return [*files, mp4]
-
-
-# -- qc ---------------------------------------------------------------------------------------------------
 
 
 def write_qc_report(project: Project, target: Language, violations: Sequence[Violation]) -> list[Path]:
@@ -333,7 +234,7 @@ def write_qc_report(project: Project, target: Language, violations: Sequence[Vio
 def run_qc(root: Path, code: str) -> list[Violation]:
     """Check the translation files and subtitles of ``code`` as they are now (after a person's edits
     or an XLIFF import), and rewrite the QC report."""
-    project, bible, episodes = _series(root)
+    project, bible, episodes = load_series(root)
     target = targets_for(bible, code)[0]
     glossary = load_glossary(project.root, target)
     names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias")) if glossary else ()
@@ -345,85 +246,10 @@ def run_qc(root: Path, code: str) -> list[Violation]:
                 f"episode {episode.number} has no {target.code} translation; run "
                 f"`microdrama localize {root} --to {target.code}` first"
             )
-        timeline = _timeline(project, episode)
+        timeline = timeline_of(project, episode)
         lines = source_lines(episode, bible, timeline, target)
         violations += check_lines(translation, {line.id: line.text for line in lines}, glossary, target)
         events = localized_events(translation, timeline, target, names)
         violations += check_events(episode.number, events, target, timeline.fps)
     write_qc_report(project, target, violations)
     return violations
-
-
-# -- the translator's kit (XLIFF + TBX) -----------------------------------------------------------------
-
-
-def series_id(bible: Bible) -> str:
-    """What a kit carries to tell this series from another: the title's hash (renaming means a new kit)."""
-    return "microdrama-" + hashlib.sha256(bible.series.title.encode()).hexdigest()[:12]
-
-
-def _kit_lines(project: Project, bible: Bible, episodes: Sequence[Episode], target: Language) -> list[KitLine]:
-    glossary = load_glossary(project.root, target)
-    kit = []
-    for episode in episodes:
-        existing = load_translation(project.root, target, episode.number)
-        done = {line.id: line.text for line in existing.lines} if existing is not None else {}
-        for line in source_lines(episode, bible, _timeline(project, episode), target):
-            pairs = [(e.source, e.target) for e in glossary.relevant(line.text)] if glossary else []
-            kit.append(
-                KitLine(
-                    episode.number, line.id, line.speaker, line.text, done.get(line.id, ""), int(line.max_units), pairs
-                )
-            )
-    return kit
-
-
-def export_kit(root: Path, code: str) -> list[Path]:
-    """The series' lines as XLIFF (with any translations made so far) and the glossary as TBX,
-    in build/out/<lang>/, for translators working in a CAT tool."""
-    project, bible, episodes = _series(root)
-    target = targets_for(bible, code)[0]
-    source = source_language(bible)
-    glossary = _glossary(project, bible, episodes, target)
-    folder = project.out_dir / target.code
-    xlf, tbx = folder / f"{project.root.name}.{target.code}.xlf", folder / f"glossary.{target.code}.tbx"
-    lines = _kit_lines(project, bible, episodes, target)
-    data = export_xliff(lines, series_id=series_id(bible), source_language=source.code, target_language=target.code)
-    write_bytes_atomic(xlf, data)
-    write_bytes_atomic(tbx, export_tbx(glossary, source_language=source.code))
-    return [xlf, tbx]
-
-
-def import_kit(root: Path, code: str, path: Path) -> int:
-    """Bring a translated XLIFF back into localize/<lang>/; returns the number of lines imported.
-
-    All or nothing: a kit that does not match the script line for line is refused (xliff.py).
-    The imported lines count as a person's work: the model never overwrites them.
-    """
-    project, bible, episodes = _series(root)
-    target = targets_for(bible, code)[0]
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror}") from error
-    expected = _kit_lines(project, bible, episodes, target)
-    texts = import_xliff(
-        data, series_id=series_id(bible), target_language=target.code, expected=expected, display=path.name
-    )
-    kinds = {
-        f"{shot.id}.{index}": line.kind for e in episodes for shot in e.shots() for index, line in enumerate(shot.lines)
-    }
-    by_episode: dict[int, list[TranslatedLine]] = {}
-    for kit_line in expected:
-        made = TranslatedLine(
-            id=kit_line.id,
-            speaker=kit_line.speaker,
-            kind=kinds[kit_line.id],
-            source=kit_line.source,
-            text=texts[kit_line.key],
-            origin="xliff",
-        )
-        by_episode.setdefault(kit_line.episode, []).append(made)
-    for number, lines in by_episode.items():
-        save_translation(project.root, EpisodeTranslation(episode=number, language=target.code, lines=lines), target)
-    return len(expected)
