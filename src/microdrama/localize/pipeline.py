@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from microdrama.audio.casting import PIPER
 from microdrama.errors import ProjectError, UsageError
 from microdrama.localize.cues import localized_events
 from microdrama.localize.dub import LineFit, can_dub, dub_cast, dub_episode, report_dict
@@ -36,6 +37,7 @@ from microdrama.localize.series import (
 )
 from microdrama.localize.translate import SourceLine, Translator
 from microdrama.model.bible import Bible
+from microdrama.model.common import NARRATOR
 from microdrama.model.media import Voice
 from microdrama.project.atomic import write_text_atomic
 from microdrama.project.folder import Project
@@ -98,26 +100,31 @@ def localize(
         result = LanguageResult(target)
         names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias"))
         voices = _dub_voices(bible, source, target, result) if dub else None
-        for episode in episodes:
+        stage = f"Localizing {target.code} ({target.name})"
+        for done, episode in enumerate(episodes):
+            if progress is not None:
+                progress(stage, done, len(episodes))
             timeline = timelines[episode.number]
             lines = source_lines(episode, bible, timeline, target)
             existing = load_translation(project.root, target, episode.number)
-
-            def report(done: int, total: int, code: str = target.code, number: int = episode.number) -> None:
-                if progress is not None:
-                    progress(f"{code} ep{number}", done, total)
-
             if target.code == "zh-Hant" and source.code == "zh-Hans":
                 translation, sent = convert_traditional(episode.number, lines, existing), 0
             else:
-                translation, sent = translator.episode(episode.number, episode.summary, lines, existing, report)
+                translation, sent = translator.episode(episode.number, episode.summary, lines, existing)
             result.translated += sent
             result.kept += len(lines) - sent
             events = localized_events(translation, timeline, target, names)
-            changes: dict[str, object] = {"subtitles": events, "language": target.code, "ai_generated": True}
+            speakers = {f"{s.id}.{i}": line.speaker for s in episode.shots() for i, line in enumerate(s.lines)}
+            # Labelled when a model translated a line or a neural voice dubs one (decision 011).
+            by_model = any(line.origin == "model" for line in translation.lines)
+            neural = voices is not None and any(
+                voices.get(speakers.get(line.id, NARRATOR), voices[NARRATOR]).engine == PIPER
+                for line in translation.lines
+            )
+            made_with_ai = timeline.ai_generated or by_model or neural
+            changes: dict[str, object] = {"subtitles": events, "language": target.code, "ai_generated": made_with_ai}
             if voices is not None:
                 shorten = functools.partial(translator.shorter, number=episode.number)
-                speakers = {f"{s.id}.{i}": line.speaker for s in episode.shots() for i, line in enumerate(s.lines)}
                 audio, fits, spoken = dub_episode(
                     project.root, translation, timeline, target, voices, speakers, shorten
                 )
@@ -134,6 +141,8 @@ def localize(
             source_text = {line.id: line.text for line in lines}
             result.violations += check_lines(translation, source_text, glossary, target)
             result.violations += check_events(episode.number, events, target, timeline.fps)
+        if progress is not None:
+            progress(stage, len(episodes), len(episodes))
         result.files += write_qc_report(project, target, result.violations)
         results.append(result)
     return results
