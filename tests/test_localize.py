@@ -65,6 +65,9 @@ def test_localize_translates_lays_out_checks_and_renders(built: Path) -> None:
     assert original.duration and localized.duration
     assert abs(original.duration - localized.duration) < 0.1, "same picture and sound, other subtitles"
 
+    muxed = probe(built / "build" / "out" / "ep001.all.mkv")
+    assert [s.kind for s in muxed.streams].count("subtitle") == 2, "the original's and the English track"
+
     dub = json.loads((out / "ep001.en.dub.json").read_text(encoding="utf-8"))
     assert dub["lines"] == len(lines) and dub["max_stretch"] <= 1.15
     assert all(fit["seconds"] > 0 for fit in dub["per_line"])

@@ -36,9 +36,9 @@ class Language:
     chars_per_line: int
     chars_per_second: float
     counting: Counting
-    romanizes_names: bool  # Chinese names are written in pinyin, not in Chinese characters or a reading
     segment_words: bool = False  # no spaces between words (Thai): a word segmenter finds the breaks
     characters: str = ""  # a regex class body of the characters its subtitles may use ("" = any)
+    iso639_2: str = ""  # the three-letter code media containers tag tracks with
 
     def measure(self) -> Measure:
         """The layout measure for this language's subtitles (one-line cues preferred in 9:16)."""
@@ -87,18 +87,18 @@ THAI = LATIN + "\u0e00-\u0e7f"
 LANGUAGES: dict[str, Language] = {
     language.code: language
     for language in (
-        Language("en", "English", 42, 20, "plain", True, characters=LATIN),
-        Language("es", "Spanish", 42, 17, "plain", True, characters=LATIN),
-        Language("pt-BR", "Brazilian Portuguese", 42, 17, "plain", True, characters=LATIN),
-        Language("id", "Indonesian", 42, 17, "plain", True, characters=LATIN),
-        Language("fr", "French", 42, 17, "plain", True, characters=LATIN),
-        Language("de", "German", 42, 17, "plain", True, characters=LATIN),
-        Language("vi", "Vietnamese", 42, 17, "plain", True, characters=LATIN),
-        Language("th", "Thai", 35, 17, "thai", True, segment_words=True, characters=THAI),
-        Language("ja", "Japanese", 13, 4, "wide", False),
-        Language("ko", "Korean", 16, 12, "wide", False),
-        Language("zh-Hans", "Simplified Chinese", 16, 9, "wide", False),
-        Language("zh-Hant", "Traditional Chinese", 16, 9, "wide", False),
+        Language("en", "English", 42, 20, "plain", characters=LATIN, iso639_2="eng"),
+        Language("es", "Spanish", 42, 17, "plain", characters=LATIN, iso639_2="spa"),
+        Language("pt-BR", "Brazilian Portuguese", 42, 17, "plain", characters=LATIN, iso639_2="por"),
+        Language("id", "Indonesian", 42, 17, "plain", characters=LATIN, iso639_2="ind"),
+        Language("fr", "French", 42, 17, "plain", characters=LATIN, iso639_2="fre"),
+        Language("de", "German", 42, 17, "plain", characters=LATIN, iso639_2="ger"),
+        Language("vi", "Vietnamese", 42, 17, "plain", characters=LATIN, iso639_2="vie"),
+        Language("th", "Thai", 35, 17, "thai", segment_words=True, characters=THAI, iso639_2="tha"),
+        Language("ja", "Japanese", 13, 4, "wide", iso639_2="jpn"),
+        Language("ko", "Korean", 16, 12, "wide", iso639_2="kor"),
+        Language("zh-Hans", "Simplified Chinese", 16, 9, "wide", iso639_2="chi"),
+        Language("zh-Hant", "Traditional Chinese", 16, 9, "wide", iso639_2="chi"),
     )
 }
 RIGHT_TO_LEFT = {"ar": "Arabic", "he": "Hebrew", "fa": "Persian", "ur": "Urdu", "yi": "Yiddish", "ps": "Pashto"}

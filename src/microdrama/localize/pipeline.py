@@ -22,6 +22,7 @@ from microdrama.localize.dub import LineFit, can_dub, dub_cast, dub_episode, rep
 from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
 from microdrama.localize.languages import Language
 from microdrama.localize.model import EpisodeTranslation, TranslatedLine, text_hash
+from microdrama.localize.mux import mux_all_languages
 from microdrama.localize.names import traditional
 from microdrama.localize.qc import RULES, Violation, check_events, check_lines
 from microdrama.localize.series import (
@@ -145,6 +146,11 @@ def localize(
             progress(stage, len(episodes), len(episodes))
         result.files += write_qc_report(project, target, result.violations)
         results.append(result)
+    if video and results:
+        for episode in episodes:
+            muxed = mux_all_languages(project.out_dir, episode.number, bible.series.language)
+            if muxed is not None:
+                results[-1].files.append(muxed)
     return results
 
 
