@@ -168,3 +168,22 @@ def test_a_series_not_built_yet_is_refused_with_the_command_to_run(tmp_path: Pat
     result = run_cli("localize", project, "--to", "en")
     assert result.code == 4 and "has not been built; run `microdrama build" in result.err, result.err
     assert not (project / "localize" / "en").exists(), "nothing half-made"
+
+
+def test_the_glossary_command_proposes_per_market_and_keeps_edits(built: Path) -> None:
+    result = run_cli("glossary", built, "--to", "ko,th")
+    assert result.code == 0, result.err
+    korean = yaml_of(built / "localize" / "glossary.ko.yaml")
+    names = [e["target"] for e in korean["entries"] if e["kind"] == "name"]  # type: ignore[attr-defined]
+    assert names and all(re.fullmatch(r"[\uac00-\ud7a3]+", name) for name in names), names
+    path = built / "localize" / "glossary.th.yaml"
+    added = "  - {source: 渡口, kind: place, target: ท่าเรือ}\n"
+    path.write_text(path.read_text(encoding="utf-8") + added, encoding="utf-8")
+    again = run_cli("glossary", built, "--to", "th")
+    assert again.code == 0 and "(0 new entries)" in again.out, again.out
+    assert "ท่าเรือ" in path.read_text(encoding="utf-8")
+
+
+def test_qc_of_a_language_never_localized_says_what_to_run(built: Path) -> None:
+    result = run_cli("qc", built, "--lang", "vi")
+    assert result.code == 4 and "has no vi translation; run `microdrama localize" in result.err, result.err
