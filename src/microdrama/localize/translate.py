@@ -21,7 +21,14 @@ from pydantic import BaseModel, ConfigDict
 
 from microdrama.localize.glossary import adherence_problems, contains
 from microdrama.localize.languages import Language
-from microdrama.localize.model import EpisodeTranslation, Glossary, TranslatedLine, entries_key, text_hash
+from microdrama.localize.model import (
+    EpisodeTranslation,
+    Glossary,
+    GlossaryEntry,
+    TranslatedLine,
+    entries_key,
+    text_hash,
+)
 from microdrama.model.common import LineKind
 from microdrama.providers.gateway import Gateway, StructuredOutputError
 from microdrama.render.layout import is_cjk
@@ -112,8 +119,16 @@ class Translator:
 
     # -- what needs work ------------------------------------------------------------------------
 
-    def entries_for(self, text: str) -> list[Any]:
+    def entries_for(self, text: str) -> list[GlossaryEntry]:
         return self.glossary.relevant(text) if self.glossary is not None else []
+
+    def speaker_name(self, speaker: str) -> str:
+        """The speaker as the target audience knows them (the glossary's form of the name)."""
+        if self.glossary is not None:
+            for entry in self.glossary.decided():
+                if entry.source == speaker:
+                    return entry.target
+        return speaker
 
     def is_current(self, line: SourceLine, done: TranslatedLine | None) -> bool:
         if done is None:
@@ -160,15 +175,14 @@ class Translator:
                 chunks.append([line])
         return chunks
 
-    @staticmethod
     def context_before(
-        first: SourceLine, lines: Sequence[SourceLine], done: dict[str, TranslatedLine]
+        self, first: SourceLine, lines: Sequence[SourceLine], done: dict[str, TranslatedLine]
     ) -> list[dict[str, str]]:
         index = next(i for i, line in enumerate(lines) if line.id == first.id)
         before = lines[max(0, index - CONTEXT_LINES) : index]
         context = []
         for line in before:
-            item = {"speaker": line.speaker, "text": line.text}
+            item = {"speaker": self.speaker_name(line.speaker), "text": line.text}
             if line.id in done:
                 item["translation"] = done[line.id].text
             context.append(item)
@@ -193,7 +207,12 @@ class Translator:
             max_hint=self.max_hint(),
             lines=as_json(
                 [
-                    {"id": line.id, "speaker": line.speaker, "text": line.text, "max_characters": int(line.max_units)}
+                    {
+                        "id": line.id,
+                        "speaker": self.speaker_name(line.speaker),
+                        "text": line.text,
+                        "max_characters": int(line.max_units),
+                    }
                     for line in chunk
                 ]
             ),
@@ -219,7 +238,7 @@ class Translator:
         return [
             TranslatedLine(
                 id=line.id,
-                speaker=line.speaker,
+                speaker=self.speaker_name(line.speaker),
                 kind=line.kind,
                 source=line.text,
                 text=tidy(texts[line.id]),
@@ -339,7 +358,7 @@ class Translator:
         return {item.id: item for item in reply.lines}  # type: ignore[attr-defined]
 
     @staticmethod
-    def glossary_text(entries: Sequence[Any]) -> str:
+    def glossary_text(entries: Sequence[GlossaryEntry]) -> str:
         if not entries:
             return "(none in these lines)"
         return as_json([{"source": entry.source, "write": entry.target} for entry in entries])
