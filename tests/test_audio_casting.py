@@ -87,7 +87,7 @@ def test_a_voice_a_person_chose_is_avoided() -> None:
 
 
 def test_unknown_language() -> None:
-    with pytest.raises(MicrodramaError, match="zh and en"):
-        narrator_voice("fr")
+    with pytest.raises(MicrodramaError, match="no voices for language 'xx'; microdrama speaks zh, en, es"):
+        narrator_voice("xx")
     with pytest.raises(MicrodramaError):
-        cast_voice(SMALL_BIBLE[0], "fr", [])
+        cast_voice(SMALL_BIBLE[0], "xx", [])

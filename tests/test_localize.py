@@ -101,6 +101,8 @@ def test_only_what_changed_is_translated_again_and_a_persons_edit_is_kept(built:
     shots[-1]["lines"][-1]["text"] = "你给我站住！"
     with episode.open("w", encoding="utf-8") as stream:
         round_trip.dump(document, stream)
+    stale = run_cli("localize", built, "--to", "en", "--no-video")
+    assert stale.code == 4 and "not as it was in the last build; run `microdrama build`" in stale.err, stale.err
     assert run_cli("build", built).code == 0
     changed = run_cli("localize", built, "--to", "en", "--no-video")
     assert changed.code == 0, changed.err

@@ -58,11 +58,11 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         export_xliff: bool,
         import_path: Path | None,
     ) -> None:
-        """Translate a built series and make its subtitles and MP4s per language.
+        """Translate a built series and make its subtitles, dub and MP4s per language.
 
         Glossary (reviewed file, or a fresh proposal) → faithful translation → adaptation for
         the market → shorter lines where reading speed demands → subtitles by the language's
-        rules → MP4 with them burned in → QC report. Lines that did not change are not
+        rules → dub fitted to each line's time → MP4 with them burned in → QC report. Lines that did not change are not
         translated again; lines you edited in localize/<lang>/ are kept.
         """
         from microdrama import api

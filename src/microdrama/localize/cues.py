@@ -32,6 +32,15 @@ def line_id(shot: str, line: int) -> str:
     return f"{shot}.{line}"
 
 
+def built_texts(timeline: Timeline) -> dict[str, str]:
+    """Each line's text as the build subtitled it, without spaces or breaks (to spot a stale build)."""
+    texts: dict[str, str] = {}
+    for event in timeline.subtitles:
+        key = line_id(event.shot, event.line)
+        texts[key] = texts.get(key, "") + "".join(event.text.split())
+    return texts
+
+
 def slots(timeline: Timeline) -> dict[str, Slot]:
     """Each line's slot on the original timeline, keyed by line id."""
     spans: dict[str, list[float]] = {}

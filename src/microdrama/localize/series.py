@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from microdrama.errors import ProjectError, UsageError
-from microdrama.localize.cues import slots
+from microdrama.localize.cues import built_texts, slots
 from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
 from microdrama.localize.languages import Language, language, languages
 from microdrama.localize.model import EpisodeTranslation, Glossary, read_file
@@ -65,16 +65,16 @@ def save_translation(root: Path, translation: EpisodeTranslation, target: Langua
 
 def source_lines(episode: Episode, bible: Bible, timeline: Timeline, target: Language) -> list[SourceLine]:
     names = {character.id: character.name for character in bible.characters}
-    where = slots(timeline)
+    where, built = slots(timeline), built_texts(timeline)
     lines = []
     for scene in episode.scenes:
         for shot in scene.shots:
             for index, line in enumerate(shot.lines):
                 line_id = f"{shot.id}.{index}"
                 slot = where.get(line_id)
-                if slot is None:
+                if slot is None or built.get(line_id) != "".join(line.text.split()):
                     raise ProjectError(
-                        f"episode {episode.number}: line {line_id} is not in the last build; run "
+                        f"episode {episode.number}: line {line_id} is not as it was in the last build; run "
                         f"`microdrama build` again (the script changed since), then localize"
                     )
                 seconds = slot.limit - slot.start

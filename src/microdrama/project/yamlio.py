@@ -89,6 +89,10 @@ def problem(display: str, document: Any, location: tuple[int | str, ...], messag
 
 def validate(model: type[Model], document: Any, display: str, kind: str) -> Model:
     """Validate a loaded document (after migration) into ``model``; errors name file:line: field."""
+    if document is None:
+        raise ValidationError(
+            f"{display}: the file is empty; restore it, or delete it and rerun the command that made it"
+        )
     if not isinstance(document, dict):
         raise ValidationError(
             f"{display}: expected a mapping of fields at the top level, found {type(document).__name__}"
