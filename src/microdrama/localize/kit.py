@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from microdrama.errors import UsageError
+from microdrama.localize.cues import line_id
 from microdrama.localize.glossary import load_glossary
 from microdrama.localize.languages import Language
 from microdrama.localize.model import EpisodeTranslation, TranslatedLine
@@ -80,9 +81,7 @@ def import_kit(root: Path, code: str, path: Path) -> int:
     texts = import_xliff(
         data, series_id=series_id(bible), target_language=target.code, expected=expected, display=path.name
     )
-    kinds = {
-        f"{shot.id}.{index}": line.kind for e in episodes for shot in e.shots() for index, line in enumerate(shot.lines)
-    }
+    kinds = {line_id(s.id, i): line.kind for e in episodes for s in e.shots() for i, line in enumerate(s.lines)}
     by_episode: dict[int, list[TranslatedLine]] = {}
     for kit_line in expected:
         made = TranslatedLine(

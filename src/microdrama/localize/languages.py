@@ -21,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from microdrama.errors import UsageError
+from microdrama.render.layout import MAX_LINES as MAX_LINES  # the same rule as the source subtitles
 from microdrama.render.layout import Counting, Measure
+from microdrama.render.subtitles import GAP_FRAMES as GAP_FRAMES
 
 MIN_EVENT_SECONDS = 5 / 6
 MAX_EVENT_SECONDS = 7.0
-GAP_FRAMES = 2
-MAX_LINES = 2
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ class Glossary(Strict):
         unique = {entry.source: entry for entry in self.entries if entry.target.strip()}
         return sorted(unique.values(), key=lambda entry: -len(entry.source))
 
+    def person_names(self) -> tuple[str, ...]:
+        """The target forms of people's names and aliases (kept whole on a subtitle line)."""
+        return tuple(entry.target for entry in self.decided() if entry.kind in ("name", "alias"))
+
     def relevant(self, text: str) -> list[GlossaryEntry]:
         """The decided entries whose source form occurs in ``text``; a longer form hides the
         shorter ones inside it (大小姐 is not also 小姐)."""

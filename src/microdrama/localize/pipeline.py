@@ -99,7 +99,7 @@ def localize(
         glossary = glossary_for(project, bible, episodes, target)
         translator = Translator(gateway, source, target, glossary, series_line(bible), adapt=adapt)
         result = LanguageResult(target)
-        names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias"))
+        names = glossary.person_names()
         voices = _dub_voices(bible, source, target, result) if dub else None
         stage = f"Localizing {target.code} ({target.name})"
         for done, episode in enumerate(episodes):
@@ -115,7 +115,7 @@ def localize(
             result.translated += sent
             result.kept += len(lines) - sent
             events = localized_events(translation, timeline, target, names)
-            speakers = {f"{s.id}.{i}": line.speaker for s in episode.shots() for i, line in enumerate(s.lines)}
+            speakers = {line.id: line.speaker_id for line in lines}
             # Labelled when a model translated a line or a neural voice dubs one (decision 011).
             by_model = any(line.origin == "model" for line in translation.lines)
             neural = voices is not None and any(
@@ -252,7 +252,7 @@ def run_qc(root: Path, code: str) -> list[Violation]:
     project, bible, episodes = load_series(root)
     target = targets_for(bible, code)[0]
     glossary = load_glossary(project.root, target)
-    names = tuple(e.target for e in glossary.decided() if e.kind in ("name", "alias")) if glossary else ()
+    names = glossary.person_names() if glossary else ()
     violations: list[Violation] = []
     for episode in episodes:
         translation = load_translation(project.root, target, episode.number)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from microdrama.errors import ProjectError, UsageError
 from microdrama.localize.cues import built_texts, slots
+from microdrama.localize.cues import line_id as line_key
 from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
 from microdrama.localize.languages import Language, language, languages
 from microdrama.localize.model import EpisodeTranslation, Glossary, read_file
@@ -70,7 +71,7 @@ def source_lines(episode: Episode, bible: Bible, timeline: Timeline, target: Lan
     for scene in episode.scenes:
         for shot in scene.shots:
             for index, line in enumerate(shot.lines):
-                line_id = f"{shot.id}.{index}"
+                line_id = line_key(shot.id, index)
                 slot = where.get(line_id)
                 if slot is None or built.get(line_id) != "".join(line.text.split()):
                     raise ProjectError(
@@ -81,7 +82,9 @@ def source_lines(episode: Episode, bible: Bible, timeline: Timeline, target: Lan
                 speaker = "narrator" if line.speaker == NARRATOR else names.get(line.speaker, line.speaker)
                 # 10% under the reading-speed limit: cue gaps and whole frames take a little of the slot.
                 max_units = max(target.chars_per_line / 2, 0.9 * seconds * target.chars_per_second)
-                lines.append(SourceLine(line_id, speaker, line.kind, line.text, scene.id, max_units))
+                lines.append(
+                    SourceLine(line_id, speaker, line.kind, line.text, scene.id, max_units, speaker_id=line.speaker)
+                )
     return lines
 
 

@@ -48,6 +48,7 @@ class SourceLine:
     text: str
     scene: str
     max_units: float  # what the line may count in the target language (reading speed x its time)
+    speaker_id: str = ""  # the character id (or NARRATOR) whose voice dubs it
 
 
 class ReplyLine(BaseModel):
