@@ -22,6 +22,7 @@ import jsonschema
 import pytest
 
 from microdrama.errors import ProviderError
+from microdrama.localize.languages import LATIN
 from microdrama.providers.base import ChatRequest, ProviderSettings, TextProvider
 from microdrama.providers.local import (
     ContextOverflow,
@@ -282,6 +283,23 @@ def test_a_schema_constrains_the_reply_to_valid_json(provider: LocalProvider) ->
     jsonschema.validate(json.loads(result.text), schema)
 
 
+def test_a_pinned_reply_with_a_character_class_keeps_the_ids_and_the_script(provider: LocalProvider) -> None:
+    # The translator's kind of schema; given to llama.cpp as a grammar, the reply is never
+    # refused by the chat-format parser (it was, through response_format, for some replies).
+    text = {"type": "string", "minLength": 1, "maxLength": 60, "pattern": f"^[{LATIN}]*$"}
+    items = [
+        {"type": "object", "properties": {"id": {"const": key}, "text": text}, "required": ["id", "text"]}
+        for key in ("a", "b")
+    ]
+    schema = {"type": "object", "properties": {"lines": {"type": "array", "prefixItems": items, "minItems": 2,
+              "maxItems": 2}}, "required": ["lines"]}  # fmt: skip
+    request = 'Translate into English: {"a": "少爷，他说“快走”。", "b": "我没欠你钱。"}'
+    result = provider.chat(ask(request, schema=schema, max_tokens=96))
+    reply = json.loads(result.text)
+    jsonschema.validate(reply, schema)
+    assert [line["id"] for line in reply["lines"]] == ["a", "b"]
+
+
 def test_streaming_hands_over_the_text_piece_by_piece(provider: LocalProvider) -> None:
     pieces: list[str] = []
     result = provider.chat_stream(ask("List three fruits.", max_tokens=24), pieces.append)
@@ -297,7 +315,7 @@ def test_a_prompt_larger_than_the_context_is_refused_with_the_sizes(provider: Lo
 
 
 def test_requests_llama_cpp_cannot_serve_are_refused(provider: LocalProvider) -> None:
-    with pytest.raises(RequestRejected, match="unrecognized type"):
+    with pytest.raises(RequestRejected, match="not a valid JSON schema: 'colour' is not valid"):
         provider.chat(ask("hi", schema={"type": "colour"}))
     with pytest.raises(RequestRejected, match="at least one message"):
         provider.chat(ChatRequest(messages=()))

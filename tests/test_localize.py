@@ -11,6 +11,10 @@ import pytest
 from ruamel.yaml import YAML
 from translate.storage import xliff
 
+from microdrama.localize.languages import language
+from microdrama.localize.model import Glossary, GlossaryEntry
+from microdrama.localize.translate import Translator
+from microdrama.providers.gateway import Gateway
 from microdrama.render.probe import probe
 from tests.conftest import STORIES, run_cli
 
@@ -74,9 +78,24 @@ def test_localize_translates_lays_out_checks_and_renders(built: Path) -> None:
     assert "dub:" in result.out
 
     report = json.loads((out / "qc.json").read_text(encoding="utf-8"))
-    assert not [v for v in report["violations"] if v["rule"] in ("cue-count", "empty", "stale")]
+    assert not [v for v in report["violations"] if v["rule"] in ("cue-count", "empty", "stale", "script")]
     checked = run_cli("qc", built, "--lang", "en")
     assert checked.code == (1 if report["violations"] else 0), checked.out + checked.err
+
+
+def test_the_model_sees_each_glossary_form_in_place_of_its_source(built: Path) -> None:
+    target = language("en")
+    glossary = Glossary(
+        language="en",
+        entries=[
+            GlossaryEntry(source="大小姐", kind="address", target="Miss"),
+            GlossaryEntry(source="沈晚", kind="name", target="Shen Wan"),
+            GlossaryEntry(source="晚晚", kind="alias", target=""),  # undecided: left to the translator
+        ],
+    )
+    translator = Translator(Gateway.for_project(built), language("zh-Hans"), target, glossary, "series")
+    assert translator.with_glossary_forms("他是 沈晚 。") == "他是 Shen Wan。"
+    assert translator.with_glossary_forms("沈晚大小姐，晚晚来了。") == "Shen Wan Miss，晚晚来了。"
 
 
 def test_only_what_changed_is_translated_again_and_a_persons_edit_is_kept(built: Path) -> None:

@@ -176,15 +176,26 @@ def test_qc_finds_lost_extra_stale_empty_and_off_glossary_lines() -> None:
             TranslatedLine(id="1-1-1.0", source="林晚，你回来了。", text="Lin Wanr, you're back."),
             TranslatedLine(id="1-1-1.1", source="快走吧。", text="Go."),
             TranslatedLine(id="1-1-1.3", source="嗯。", text=" "),
+            TranslatedLine(id="1-1-1.4", source="他是老板。", text="He is the 老板."),
         ],
     )
+    source["1-1-1.4"] = "他是老板。"
     found = {(v.cue, v.rule) for v in check_lines(translation, source, glossary, target)}
     assert found == {
         ("1-1-1.0", "glossary"),
         ("1-1-1.1", "stale"),
         ("1-1-1.2", "cue-count"),
         ("1-1-1.3", "cue-count"),
+        ("1-1-1.4", "script"),
     }
+
+
+def test_each_language_says_which_characters_are_not_its_own() -> None:
+    assert language("en").foreign_characters("“Wait…” — Lin Wan, ¿sí? café\n") == ""
+    assert language("es").foreign_characters("Señor 林晚, 林") == "林晚"
+    assert language("th").foreign_characters("สวัสดี Lin Wan") == ""
+    assert language("th").foreign_characters("สวัสดี 林晚") == "林晚"
+    assert language("ja").foreign_characters("林晚さん") == ""  # wide scripts take any character
 
 
 def test_names_follow_each_markets_policy() -> None:

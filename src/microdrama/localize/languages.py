@@ -18,6 +18,7 @@ have not been made and checked for bidirectional text yet.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from microdrama.errors import UsageError
@@ -49,6 +50,13 @@ class Language:
     def width(self, text: str) -> float:
         """How many characters ``text`` counts for against ``chars_per_line``."""
         return self.measure().width(text)
+
+    def foreign_characters(self, text: str) -> str:
+        """The characters of ``text`` its subtitles may not use, each once, in order (e.g. Chinese
+        left in an English line)."""
+        if not self.characters:
+            return ""
+        return "".join(dict.fromkeys(re.sub(f"[{self.characters}\n]+", "", text)))
 
     def reading_units(self, text: str) -> float:
         """What reading speed counts: the same units as line width, without line breaks."""

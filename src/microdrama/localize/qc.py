@@ -20,6 +20,7 @@ RULES = {
     "cue-count": "every source line has exactly one translated line (none merged, split, lost or added)",
     "stale": "the source line changed after it was translated",
     "empty": "a translated line is empty",
+    "script": "a line uses only its language's script (no Chinese left in a Latin or Thai line)",
     "glossary": "names and terms use the glossary's target form, never a variant to avoid",
     "lines": f"at most {MAX_LINES} lines per cue",
     "line-length": "characters per line within the language's limit",
@@ -65,6 +66,9 @@ def check_lines(
         if not line.text.strip():
             found.append(Violation(number, line.id, "empty", "the line has no text; translate it"))
             continue
+        foreign = target.foreign_characters(line.text)
+        if foreign:
+            found.append(Violation(number, line.id, "script", f"{foreign[:20]!r} is not {target.name}; translate it"))
         for problem in adherence_problems(source[line.id], line.text, glossary, target):
             found.append(Violation(number, line.id, "glossary", problem))
     return found

@@ -13,12 +13,15 @@ never overwritten (its problems are reported by qc instead).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from microdrama.localize.cleanup import tidy, without_run_on
 from microdrama.localize.glossary import adherence_problems, contains
 from microdrama.localize.languages import Language
 from microdrama.localize.model import (
@@ -131,6 +134,14 @@ class Translator:
                     return entry.target
         return speaker
 
+    def with_glossary_forms(self, text: str) -> str:
+        """``text`` with each glossary source form replaced by its target form, as the model sees
+        it: a small model copies "Shen Wan，你回来了？" far more reliably than it follows a table."""
+        for entry in self.entries_for(text):
+            spaced = entry.target if is_cjk(entry.target) else f" {entry.target} "  # a word among Han characters
+            text = text.replace(entry.source, spaced)
+        return re.sub(r" *([，。！？、：；“”]) *", r"\1", tidy(text))
+
     def is_current(self, line: SourceLine, done: TranslatedLine | None) -> bool:
         if done is None:
             return False
@@ -183,7 +194,7 @@ class Translator:
         before = lines[max(0, index - CONTEXT_LINES) : index]
         context = []
         for line in before:
-            item = {"speaker": self.speaker_name(line.speaker), "text": line.text}
+            item = {"speaker": self.speaker_name(line.speaker), "text": self.with_glossary_forms(line.text)}
             if line.id in done:
                 item["translation"] = done[line.id].text
             context.append(item)
@@ -211,7 +222,7 @@ class Translator:
                     {
                         "id": line.id,
                         "speaker": self.speaker_name(line.speaker),
-                        "text": line.text,
+                        "text": self.with_glossary_forms(line.text),
                         "max_characters": int(line.max_units),
                     }
                     for line in chunk
@@ -227,7 +238,12 @@ class Translator:
                 target_name=self.target.name,
                 series=self.series,
                 glossary=glossary,
-                lines=as_json([{"id": line.id, "source": line.text, "translation": texts[line.id]} for line in chunk]),
+                lines=as_json(
+                    [
+                        {"id": line.id, "source": self.with_glossary_forms(line.text), "translation": texts[line.id]}
+                        for line in chunk
+                    ]
+                ),
             )
             adapted = self.ask("localize.adapt", messages, AdaptedReply, chunk, number, refine=True)
             for line in chunk:
@@ -236,6 +252,8 @@ class Translator:
                     notes[line.id] = getattr(reply, "note", "").strip() or "adapted"
                     texts[line.id] = reply.text
         texts = self.shorten(chunk, texts, glossary, number)
+        for line in chunk:
+            texts[line.id] = without_run_on(line.text, texts[line.id], partial(self.fits, line))
         return [
             TranslatedLine(
                 id=line.id,
@@ -256,7 +274,7 @@ class Translator:
         assert self.prompts is not None
         texts = dict(texts)
         for _ in range(SHORTEN_ROUNDS):
-            long = [line for line in chunk if self.target.reading_units(texts[line.id]) > line.max_units]
+            long = [line for line in chunk if not self.fits(line, texts[line.id])]
             if not long:
                 break
             messages = self.prompts["shorten"].render(
@@ -273,6 +291,9 @@ class Translator:
                 if shrinks and self.may_replace(line, texts[line.id], candidate):
                     texts[line.id] = candidate
         return texts
+
+    def fits(self, line: SourceLine, text: str) -> bool:
+        return self.target.reading_units(text) <= line.max_units
 
     def shorter(self, line_id: str, text: str, share: float, number: int) -> str:
         """``text`` rewritten to about ``share`` of its length (for a dubbed line too long to say in time)."""
@@ -292,7 +313,7 @@ class Translator:
         something, in the target language, and keeps every glossary form ``current`` uses."""
         if not candidate.strip():
             return False
-        if is_cjk(candidate) and self.target.counting != "wide":
+        if self.target.foreign_characters(candidate):
             return False
         forms = [entry.target for entry in (self.glossary.decided() if self.glossary else [])]
         return all(contains(candidate, form, self.target) for form in forms if contains(current, form, self.target))
@@ -329,8 +350,8 @@ class Translator:
             for item in reply.lines:  # type: ignore[attr-defined]
                 if not item.text.strip():
                     problems.append(f"line {item.id} is empty; translate it")
-                elif is_cjk(item.text) and self.target.counting != "wide":
-                    problems.append(f"line {item.id} is still in Chinese characters; write it in {self.target.name}")
+                elif foreign := self.target.foreign_characters(item.text):
+                    problems.append(f"line {item.id} has {foreign[:20]!r}, not {self.target.name}; translate it")
             return problems
 
         def should(reply: BaseModel) -> list[str]:
@@ -354,8 +375,12 @@ class Translator:
         try:
             reply = self.gateway.structured(stage, messages, reply_type, check=should, **options)
         except StructuredOutputError:
-            # The same first request again comes from the cache: its reply is kept if it is usable.
-            reply = self.gateway.structured(stage, messages, reply_type, check=must, **options)
+            # The same first request again comes from the cache: its reply is kept if it is usable,
+            # and failing that, if it has the right lines at all (qc then names what is wrong).
+            try:
+                reply = self.gateway.structured(stage, messages, reply_type, check=must, **options)
+            except StructuredOutputError:
+                reply = self.gateway.structured(stage, messages, reply_type, check=same_ids, **options)
         return {item.id: item for item in reply.lines}  # type: ignore[attr-defined]
 
     @staticmethod
@@ -368,7 +393,3 @@ class Translator:
         if self.target.counting == "wide":
             return "the max_characters given (a full-width character counts 1, anything else half)"
         return "the max_characters given"
-
-
-def tidy(text: str) -> str:
-    return " ".join(text.split())

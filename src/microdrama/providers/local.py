@@ -14,7 +14,9 @@ it. The Python calls go straight to the route handlers and do not need the key.
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
+import json
 import os
 import secrets
 import shutil
@@ -245,9 +247,29 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
     }
     if request.seed is not None:
         body["seed"] = request.seed
-    if request.schema is not None:  # llama.cpp turns the schema into a grammar: decoding cannot leave it
-        body["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "schema": request.schema}}
+    if request.schema is not None:
+        # The schema as a grammar, so decoding cannot leave it. Given as `grammar`, not as
+        # `response_format`: with that, llama.cpp also parses the reply by the model's chat format,
+        # and for Qwen2.5-Coder's template that parser rejects some replies the grammar allowed
+        # ("does not match the expected peg-native format"). The caller validates the JSON itself.
+        body["grammar"] = schema_grammar(json.dumps(request.schema, sort_keys=True))
     return body
+
+
+@functools.lru_cache(maxsize=64)
+def schema_grammar(schema: str) -> str:
+    """The grammar llama.cpp decodes ``schema`` (JSON text) with; an invalid schema is refused."""
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(json.loads(schema))
+    except jsonschema.SchemaError as error:
+        raise RequestRejected(f"the reply schema is not a valid JSON schema: {error.message}") from error
+    xllamacpp = importlib.import_module("xllamacpp")
+    try:
+        return str(xllamacpp.json_schema_to_grammar(schema))
+    except (RuntimeError, ValueError) as error:
+        raise RequestRejected(f"llama.cpp cannot turn the reply schema into a grammar: {error}") from error
 
 
 def _raise_for_error(response: Any, model: str) -> None:
