@@ -1,4 +1,4 @@
-"""Dubbing fit with the real engines (espeak-ng, Piper) and the real ffmpeg atempo."""
+"""Dubbing fit with the real engines (espeak-ng, Piper, Kokoro) and the real ffmpeg atempo."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from microdrama.audio import wav
-from microdrama.errors import UsageError
-from microdrama.localize.dub import MAX_STRETCH, MAX_TTS_SPEEDUP, can_dub, dub_cast, fit_line
+from microdrama.audio import kokoro_engine, wav
+from microdrama.errors import MicrodramaError
+from microdrama.localize.dub import MAX_STRETCH, MAX_TTS_SPEEDUP, cannot_dub, dub_cast, fit_line
 from microdrama.localize.languages import language
 from microdrama.model.bible import Bible
 from microdrama.model.common import NARRATOR
@@ -71,6 +71,29 @@ def test_every_character_keeps_one_distinct_voice_per_language() -> None:
     assert cast["lin"].voice.startswith("es-419+f") and cast["lu"].voice.startswith("es-419+m")
     assert cast[NARRATOR].voice == "es-419"
     assert dub_cast(bible, language("en"))[NARRATOR].engine == "piper"
-    assert not can_dub(language("ja"))
-    with pytest.raises(UsageError, match=r"Japanese .* --no-dub"):
-        dub_cast(bible, language("ja"))
+    assert cannot_dub(language("vi")) == "" and "no offline voice" in cannot_dub(language("zh-Hant"))
+
+    japanese = dub_cast(bible, language("ja"))
+    assert [japanese[key].voice for key in ("lin", "lu", NARRATOR)] == ["jf_alpha", "jm_kumo", "jf_tebukuro"]
+    assert {voice.engine for voice in japanese.values()} == {"kokoro"}
+
+
+def test_a_cast_larger_than_the_japanese_voices_is_told_apart_by_speed() -> None:
+    characters = [{"id": f"w{n}", "name": f"女{n}", "gender": "female", "role": "supporting"} for n in range(6)]
+    series = {"title": "t", "language": "zh", "minutes_per_episode": 1, "episode_count": 1}
+    cast = dub_cast(Bible.model_validate({"series": series, "characters": characters}), language("ja"))
+    voices = [(voice.voice, voice.rate) for voice in cast.values()]
+    assert len(set(voices)) == len(voices), voices
+    assert {name for name, _ in voices} == set(kokoro_engine.FEMALE)
+
+
+def test_japanese_is_dubbed_with_kokoro_and_fitted_like_any_line(tmp_path: Path) -> None:
+    voice = Voice(engine="kokoro", voice="jm_kumo", rate=1.0)
+    fit, spoken = fit_line("1-1-1.0", "お嬢様、お帰りなさいませ。", voice, "ja", 5.0, tmp_path / "ja.wav", None)
+    assert fit.fitted and 0.8 < fit.seconds < 4.0
+    pcm, _ = wav.read_wav(tmp_path / "ja.wav")
+    assert wav.sound_bounds(wav.to_float(pcm)) is not None, "audible speech"
+    tight, _ = fit_line("1-1-1.1", spoken, voice, "ja", fit.seconds / 1.2, tmp_path / "tight.wav", None)
+    assert tight.fitted and tight.tts_rate > 1.0, "spoken faster to fit a shorter slot"
+    with pytest.raises(MicrodramaError, match="cannot speak 'es'"):
+        fit_line("x", "Hola.", voice, "es", 5.0, tmp_path / "es.wav", None)

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import hashlib
 
+from microdrama.audio.kokoro_engine import FEMALE as KOKORO_FEMALE
+from microdrama.audio.kokoro_engine import KOKORO
+from microdrama.audio.kokoro_engine import MALE as KOKORO_MALE
 from microdrama.errors import MicrodramaError
 from microdrama.model.bible import Character
 from microdrama.model.media import Voice
@@ -71,10 +74,16 @@ DUB_VOICES = {
 }
 
 
+# Japanese is dubbed with Kokoro's voices (kokoro_engine), when its extra is installed.
+KOKORO_LANGUAGES = ("ja",)
+SPOKEN = (*LANGUAGES, *DUB_VOICES, *KOKORO_LANGUAGES)
+_KOKORO_NARRATOR = Voice(engine=KOKORO, voice="jf_tebukuro", pitch=50, rate=0.9)
+_RATE_STEPS = (0.0, 0.1, -0.1, 0.2, -0.2)
+
+
 def _check_language(language: str) -> None:
-    if language not in LANGUAGES and language not in DUB_VOICES:
-        spoken = ", ".join([*LANGUAGES, *DUB_VOICES])
-        raise MicrodramaError(f"no voices for language '{language}'; microdrama speaks {spoken}")
+    if language not in SPOKEN:
+        raise MicrodramaError(f"no voices for language '{language}'; microdrama speaks {', '.join(SPOKEN)}")
 
 
 def narrator_voice(language: str) -> Voice:
@@ -82,6 +91,8 @@ def narrator_voice(language: str) -> Voice:
     _check_language(language)
     if language == "en":
         return Voice(engine=PIPER, voice=PIPER_VOICE, pitch=50, rate=0.95)
+    if language in KOKORO_LANGUAGES:
+        return _KOKORO_NARRATOR
     return Voice(engine=ESPEAK, voice=DUB_VOICES.get(language, PINYIN_VOICE), pitch=44, rate=0.95)
 
 
@@ -91,7 +102,7 @@ def same_voice(a: Voice, b: Voice) -> bool:
         return False
     if abs(a.rate - b.rate) >= _RATE_APART:
         return False
-    return a.engine == PIPER or abs(a.pitch - b.pitch) < _PITCH_APART
+    return a.engine in (PIPER, KOKORO) or abs(a.pitch - b.pitch) < _PITCH_APART
 
 
 def _variants(character: Character) -> list[str]:
@@ -105,12 +116,16 @@ def _pool(character: Character) -> list[str]:
     if character.age == "child":
         return _CHILD
     age = character.age if character.age in ("young", "elder") else "adult"
+    return _by_gender(character, _MALE[age], _FEMALE[age])
+
+
+def _by_gender(character: Character, male: list[str], female: list[str]) -> list[str]:
     if character.gender == "male":
-        return _MALE[age]
+        return male
     if character.gender == "female":
-        return _FEMALE[age]
+        return female
     # Unknown gender: both pools interleaved, which one first decided by the id (stable).
-    first, second = (_MALE[age], _FEMALE[age])
+    first, second = (male, female)
     if hashlib.sha256(character.id.encode()).digest()[0] & 1:
         first, second = second, first
     mixed = [v for pair in zip(first, second, strict=False) for v in pair]
@@ -128,6 +143,13 @@ def _bases(character: Character, language: str) -> list[str]:
 def _candidates(character: Character, language: str) -> list[Voice]:
     pitch = _AGE_PITCH[character.age] + _ROLE_PITCH[character.role]
     rate = round(_AGE_RATE[character.age] * _ROLE_RATE[character.role], 2)
+    if language in KOKORO_LANGUAGES:  # no pitch control: voices, then speeds, tell characters apart
+        names = _by_gender(character, list(KOKORO_MALE), list(KOKORO_FEMALE))
+        return [
+            Voice(engine=KOKORO, voice=name, pitch=50, rate=round(rate + step, 2))
+            for step in _RATE_STEPS
+            for name in names
+        ]
     out = []
     for step in _PITCH_STEPS:
         for base in _bases(character, language):

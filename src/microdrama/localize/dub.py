@@ -23,9 +23,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from microdrama.audio import wav
-from microdrama.audio.casting import DUB_VOICES, cast_voice, narrator_voice
-from microdrama.audio.synthesize import ENGINE_VERSION, synthesize
+from microdrama.audio import kokoro_engine, wav
+from microdrama.audio.casting import DUB_VOICES, KOKORO_LANGUAGES, cast_voice, narrator_voice
+from microdrama.audio.synthesize import engine_version, synthesize
 from microdrama.errors import MicrodramaError, UsageError
 from microdrama.localize.cues import slots
 from microdrama.localize.languages import Language
@@ -59,17 +59,22 @@ class LineFit:
         return self.overflow <= 1e-3
 
 
-def can_dub(target: Language) -> bool:
-    return target.code == "en" or target.code in DUB_VOICES
+def cannot_dub(target: Language) -> str:
+    """Why ``target`` cannot be dubbed offline here, with what to do; empty when it can."""
+    if target.code == "en" or target.code in DUB_VOICES:
+        return ""
+    if target.code in KOKORO_LANGUAGES:
+        if kokoro_engine.available():
+            return ""
+        return f"{target.name} voices are not installed (espeak-ng cannot speak it); run: {kokoro_engine.INSTALL}"
+    return f"no offline voice speaks {target.name}"
 
 
 def dub_cast(bible: Bible, target: Language) -> dict[str, Voice]:
     """character id (and NARRATOR) -> the voice that speaks it in ``target``, the same in every episode."""
-    if not can_dub(target):
-        raise UsageError(
-            f"no offline voice speaks {target.name} well enough to dub (espeak-ng reads Japanese kana as letter "
-            f"names); configure a speech provider, or localize with --no-dub for subtitles only"
-        )
+    reason = cannot_dub(target)
+    if reason:
+        raise UsageError(f"{reason}; or localize with --no-dub for subtitles only")
     code = target.code
     voices: dict[str, Voice] = {NARRATOR: narrator_voice(code)}
     taken: list[Voice] = []
@@ -133,7 +138,7 @@ def fit_line(
 def dub_key(text: str, voice: Voice, code: str, slot: float) -> str:
     """The cache key of one dubbed line: everything its audio depends on."""
     payload = json.dumps(
-        [text, voice.model_dump(mode="json"), code, round(slot, 3), ENGINE_VERSION, _DUB_REVISION, MAX_STRETCH],
+        [text, voice.model_dump(mode="json"), code, round(slot, 3), engine_version(voice), _DUB_REVISION, MAX_STRETCH],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:20]

@@ -18,7 +18,7 @@ from pathlib import Path
 from microdrama.audio.casting import PIPER
 from microdrama.errors import ProjectError, UsageError
 from microdrama.localize.cues import localized_events
-from microdrama.localize.dub import LineFit, can_dub, dub_cast, dub_episode, report_dict
+from microdrama.localize.dub import LineFit, cannot_dub, dub_cast, dub_episode, report_dict
 from microdrama.localize.glossary import extract, load_glossary, merge, save_glossary
 from microdrama.localize.languages import Language
 from microdrama.localize.model import EpisodeTranslation, TranslatedLine, text_hash
@@ -158,10 +158,9 @@ def _dub_voices(bible: Bible, source: Language, target: Language, result: Langua
     """The dub cast, or None (with a note why) when the language keeps the original voices."""
     if target.code.startswith("zh") and source.code.startswith("zh"):
         return None  # the same spoken language: the original voices stay
-    if not can_dub(target):
-        result.notes.append(
-            f"not dubbed: no offline voice speaks {target.name} well enough; configure a speech provider"
-        )
+    reason = cannot_dub(target)
+    if reason:
+        result.notes.append(f"not dubbed: {reason}")
         return None
     return dub_cast(bible, target)
 

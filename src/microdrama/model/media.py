@@ -17,7 +17,7 @@ HairStyle = Literal["short", "crop", "bob", "long", "ponytail", "bun", "bald", "
 Build = Literal["slim", "average", "broad", "small"]
 Accessory = Literal["none", "glasses", "hat", "scarf", "earrings", "beard", "hairpin", "tie"]
 LocationKind = Literal["room", "shop", "street", "nature", "water", "temple", "office", "hall", "vehicle", "generic"]
-VoiceEngine = Literal["espeak-ng", "piper"]
+VoiceEngine = Literal["espeak-ng", "piper", "kokoro"]
 
 
 class CharacterLook(Strict):
@@ -41,6 +41,8 @@ class Voice(Strict):
     """A character's (or the narrator's) voice, engine-independent where possible."""
 
     engine: VoiceEngine
-    voice: str = Field(min_length=1, description="espeak-ng voice (cmn-latn-pinyin, en-us+m3) or Piper model")
+    voice: str = Field(
+        min_length=1, description="espeak-ng voice (cmn-latn-pinyin, en-us+m3), Piper model or Kokoro voice"
+    )
     pitch: int = Field(default=50, ge=0, le=99, description="espeak-ng pitch; Piper ignores it")
     rate: float = Field(default=1.0, ge=0.5, le=2.0, description="Speaking speed relative to normal")
