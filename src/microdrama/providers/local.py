@@ -252,7 +252,7 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
         # `response_format`: with that, llama.cpp also parses the reply by the model's chat format,
         # and for Qwen2.5-Coder's template that parser rejects some replies the grammar allowed
         # ("does not match the expected peg-native format"). The caller validates the JSON itself.
-        body["grammar"] = schema_grammar(json.dumps(request.schema, sort_keys=True))
+        body["grammar"] = schema_grammar(json.dumps(request.schema))  # property order matters: it is the order written
     return body
 
 
@@ -267,7 +267,7 @@ def schema_grammar(schema: str) -> str:
         raise RequestRejected(f"the reply schema is not a valid JSON schema: {error.message}") from error
     xllamacpp = importlib.import_module("xllamacpp")
     try:
-        return str(xllamacpp.json_schema_to_grammar(schema))
+        return str(xllamacpp.json_schema_to_grammar(json.dumps(strict_schema(json.loads(schema)))))
     except (RuntimeError, ValueError) as error:
         raise RequestRejected(f"llama.cpp cannot turn the reply schema into a grammar: {error}") from error
 
@@ -303,3 +303,30 @@ def _positive_int(settings: ProviderSettings, option: str, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ProviderError(f"provider {settings.name!r}: option {option} must be a positive integer, not {value!r}")
     return value
+
+
+NUMBER_BOUND = 10**16 - 1
+
+
+def strict_schema(schema: Any) -> Any:
+    """``schema`` as the grammar engine (llguidance) should read it: no properties beyond those
+    named, numbers of at most 16 digits, whitespace in short runs. JSON Schema allows all three
+    by default and a small model wanders off into each, until the token limit."""
+
+    def tighten(node: Any) -> Any:
+        if isinstance(node, list):
+            return [tighten(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        tightened = {key: tighten(value) for key, value in node.items()}
+        if "properties" in tightened and "additionalProperties" not in tightened:
+            tightened["additionalProperties"] = False
+        if tightened.get("type") in ("integer", "number"):  # at most 16 digits (llama.cpp's own bound):
+            tightened.setdefault("maximum", NUMBER_BOUND)  # else "1000000…" runs to the token limit
+            tightened.setdefault("minimum", -NUMBER_BOUND)
+        return tightened
+
+    strict = tighten(schema)
+    if isinstance(strict, dict):  # pretty-printed JSON, as models learnt it, but no runs of blank lines
+        strict["x-guidance"] = {"whitespace_pattern": r"[ \n]{0,16}", **strict.get("x-guidance", {})}
+    return strict
