@@ -24,6 +24,7 @@ from microdrama.text.reader import read_source
 from microdrama.write.adapt import Adaptation, adapt_document
 
 if TYPE_CHECKING:
+    from microdrama.evaluate.report import ProjectReport
     from microdrama.localize.pipeline import LanguageResult
     from microdrama.localize.qc import Violation
     from microdrama.providers.gateway import Gateway
@@ -465,3 +466,12 @@ def import_kit(root: Path, language: str, path: Path) -> int:
     from microdrama.localize.kit import import_kit as bring_back
 
     return bring_back(root, language, path)
+
+
+def evaluate(root: Path, budget_yuan: float | None = None) -> tuple[ProjectReport, tuple[Path, Path]]:
+    """The project's evaluation, written to build/out/report.json and report.html."""
+    from microdrama.evaluate.report import evaluate_project, write_report
+    from microdrama.project import Project
+
+    report = evaluate_project(root, budget_yuan)
+    return report, write_report(report, Project.open(root).out_dir)
