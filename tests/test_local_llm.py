@@ -28,8 +28,11 @@ from microdrama.providers.local import (
     ContextOverflow,
     LocalProvider,
     RequestRejected,
+    as_grammar_request,
     create,
     loaded_server,
+    request_body,
+    strict_schema,
 )
 from microdrama.providers.local_models import MODELS, ModelSpec, assemble, cache_dir, model_file, spec_for
 from microdrama.providers.registry import create_provider
@@ -284,8 +287,7 @@ def test_a_schema_constrains_the_reply_to_valid_json(provider: LocalProvider) ->
 
 
 def test_a_pinned_reply_with_a_character_class_keeps_the_ids_and_the_script(provider: LocalProvider) -> None:
-    # The translator's kind of schema; given to llama.cpp as a grammar, the reply is never
-    # refused by the chat-format parser (it was, through response_format, for some replies).
+    # The translator's kind of schema: ids pinned in order, a character class for the script.
     text = {"type": "string", "minLength": 1, "maxLength": 60, "pattern": f"^[{LATIN}]*$"}
     items = [
         {"type": "object", "properties": {"id": {"const": key}, "text": text}, "required": ["id", "text"]}
@@ -298,6 +300,21 @@ def test_a_pinned_reply_with_a_character_class_keeps_the_ids_and_the_script(prov
     reply = json.loads(result.text)
     jsonschema.validate(reply, schema)
     assert [line["id"] for line in reply["lines"]] == ["a", "b"]
+
+
+def test_a_grammar_retry_is_tightened_where_json_schema_is_loose() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}, "tags": {"type": "array",
+              "items": {"type": "object", "properties": {"t": {"type": "string"}}}}}}  # fmt: skip
+    body = request_body(ask("hi", schema=schema))
+    assert body["response_format"]["json_schema"]["schema"] == schema, "the first request is as asked"
+    strict = strict_schema(schema)
+    assert strict["additionalProperties"] is False
+    assert strict["properties"]["tags"]["items"]["additionalProperties"] is False
+    assert strict["properties"]["n"]["maximum"] == 10**16 - 1
+    assert strict["x-guidance"] == {"whitespace_flexible": False}
+    retry = as_grammar_request(body)
+    assert "response_format" not in retry and retry["messages"] == body["messages"]
+    assert '"whitespace_flexible":false' in retry["grammar"].replace(" ", "")
 
 
 def test_streaming_hands_over_the_text_piece_by_piece(provider: LocalProvider) -> None:

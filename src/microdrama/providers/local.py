@@ -230,7 +230,12 @@ class LocalProvider:
             raise RequestRejected("a chat request needs at least one message")
         try:
             if on_chunk is None:
-                return loaded.server.handle_chat_completions(body)
+                try:
+                    return loaded.server.handle_chat_completions(body)
+                except RuntimeError as error:
+                    if CHAT_PARSER_REJECTED not in str(error) or "response_format" not in body:
+                        raise
+                    return loaded.server.handle_chat_completions(as_grammar_request(body))
             return loaded.server.handle_chat_completions(body, on_chunk)
         except ValueError as error:  # llama.cpp's invalid_argument, e.g. a schema it cannot turn into a grammar
             raise RequestRejected(f"local model {self.model!r} refused the request: {error}") from error
@@ -247,24 +252,40 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
     }
     if request.seed is not None:
         body["seed"] = request.seed
-    if request.schema is not None:
-        # The schema as a grammar, so decoding cannot leave it. Given as `grammar`, not as
-        # `response_format`: with that, llama.cpp also parses the reply by the model's chat format,
-        # and for Qwen2.5-Coder's template that parser rejects some replies the grammar allowed
-        # ("does not match the expected peg-native format"). The caller validates the JSON itself.
-        body["grammar"] = schema_grammar(json.dumps(request.schema))  # property order matters: it is the order written
+    if request.schema is not None:  # llama.cpp turns the schema into a grammar: decoding cannot leave it
+        schema_json = json.dumps(request.schema)  # property order kept: it is the order the model writes in
+        checked_schema(schema_json)
+        body["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "schema": request.schema}}
     return body
 
 
+# With response_format, llama.cpp also parses the reply by the model's chat format, and for
+# Qwen2.5-Coder-1.5B's template that parser refuses some replies its own grammar produced.
+CHAT_PARSER_REJECTED = "does not match the expected"
+
+
+def as_grammar_request(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with its reply schema given as a grammar, which llama.cpp does not parse back."""
+    schema = body["response_format"]["json_schema"]["schema"]
+    retry = {key: value for key, value in body.items() if key != "response_format"}
+    retry["grammar"] = schema_grammar(json.dumps(schema))
+    return retry
+
+
 @functools.lru_cache(maxsize=64)
-def schema_grammar(schema: str) -> str:
-    """The grammar llama.cpp decodes ``schema`` (JSON text) with; an invalid schema is refused."""
+def checked_schema(schema: str) -> None:
+    """Refuse an invalid reply schema (llguidance, which decodes with it, accepts some silently)."""
     import jsonschema
 
     try:
         jsonschema.Draft202012Validator.check_schema(json.loads(schema))
     except jsonschema.SchemaError as error:
         raise RequestRejected(f"the reply schema is not a valid JSON schema: {error.message}") from error
+
+
+@functools.lru_cache(maxsize=64)
+def schema_grammar(schema: str) -> str:
+    """The llguidance grammar for ``schema`` (JSON text), tightened by ``strict_schema``."""
     xllamacpp = importlib.import_module("xllamacpp")
     try:
         return str(xllamacpp.json_schema_to_grammar(json.dumps(strict_schema(json.loads(schema)))))
@@ -309,9 +330,10 @@ NUMBER_BOUND = 10**16 - 1
 
 
 def strict_schema(schema: Any) -> Any:
-    """``schema`` as the grammar engine (llguidance) should read it: no properties beyond those
-    named, numbers of at most 16 digits, whitespace in short runs. JSON Schema allows all three
-    by default and a small model wanders off into each, until the token limit."""
+    """``schema`` as llguidance should read it. JSON Schema allows properties beyond those
+    named, numbers of any length and any whitespace, and a small model wanders off into each
+    until the token limit; llama.cpp's own converter bounded all three. So: no extra
+    properties, at most 16 digits, compact JSON (llguidance repeats any whitespace pattern)."""
 
     def tighten(node: Any) -> Any:
         if isinstance(node, list):
@@ -321,12 +343,12 @@ def strict_schema(schema: Any) -> Any:
         tightened = {key: tighten(value) for key, value in node.items()}
         if "properties" in tightened and "additionalProperties" not in tightened:
             tightened["additionalProperties"] = False
-        if tightened.get("type") in ("integer", "number"):  # at most 16 digits (llama.cpp's own bound):
-            tightened.setdefault("maximum", NUMBER_BOUND)  # else "1000000…" runs to the token limit
+        if tightened.get("type") in ("integer", "number"):
+            tightened.setdefault("maximum", NUMBER_BOUND)
             tightened.setdefault("minimum", -NUMBER_BOUND)
         return tightened
 
     strict = tighten(schema)
-    if isinstance(strict, dict):  # pretty-printed JSON, as models learnt it, but no runs of blank lines
-        strict["x-guidance"] = {"whitespace_pattern": r"[ \n]{0,16}", **strict.get("x-guidance", {})}
+    if isinstance(strict, dict):
+        strict["x-guidance"] = {"whitespace_flexible": False, **strict.get("x-guidance", {})}
     return strict
