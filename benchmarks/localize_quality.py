@@ -250,7 +250,8 @@ def main() -> None:
         *rows,
         "",
         "Glossary adherence counts each glossary term in a source line whose target form the line uses;"
-        " without the glossary the model picks its own forms (other spellings of names, other titles)."
+        " without the glossary the model picks its own forms (other spellings of names, other titles);"
+        " with it, the target forms are written into the source text the model reads (and listed in the prompt)."
         " Cue count: the reply schema pins each chunk's line ids, so no line is merged, split or lost."
         " Subtitle rules: each line laid out by the English rules (42 characters, 20 characters/s,"
         " 5/6–7 s, 2 frames apart) in a slot as long as its Chinese line takes to say.",
