@@ -16,27 +16,10 @@ from collections.abc import Callable
 # that does not start in lower case; an ellipsis is a hesitation ("I… I know" is one sentence).
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)\]]))\s+(?![a-zà-ÿ])")
 # Words whose full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "mr.",
-        "mrs.",
-        "ms.",
-        "dr.",
-        "sr.",
-        "sra.",
-        "srta.",
-        "st.",
-        "jr.",
-        "prof.",
-        "m.",
-        "mme.",
-        "mlle.",
-        "hr.",
-        "fr.",
-        "bpk.",
-        "sdr.",
-    ]
-)
+_ABBREVIATIONS = frozenset({
+    "mr.", "mrs.", "ms.", "dr.", "sr.", "sra.", "srta.", "st.", "jr.", "prof.", "m.", "mme.", "mlle.", "hr.", "fr.",
+    "bpk.", "sdr.",
+})  # fmt: skip
 _SOURCE_SENTENCE = re.compile(r"[^。！？!?…]+[。！？!?…]*")
 
 
