@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from microdrama.errors import ValidationError
+from microdrama.project.yamlio import read_text_file
 
 MatchKind = Literal["exact", "normalised", "homophone"]
 TierName = Literal["重点", "普通", "其他", "unknown"]
@@ -322,12 +323,7 @@ def load_rules(path: Path | None = None) -> Rules:
     """The built-in term list, or the one at `path`; a malformed file is a ValidationError."""
     if path is None:
         return _builtin_rules()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise ValidationError(f"{path}: compliance term list is missing") from error
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"{path}: not UTF-8 text; save it as UTF-8") from error
+    text = read_text_file(path, str(path), "compliance term list")
     return parse_rules(text, str(path))
 
 

@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from microdrama.errors import ValidationError
+from microdrama.project.yamlio import read_text_file
 from microdrama.text.normalize import fold_fullwidth
 
 TAXONOMY_RESOURCE = "data/evaluate/tropes.yaml"
@@ -74,12 +75,7 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The built-in taxonomy, or the one at `path`; a malformed file is a ValidationError."""
     if path is None:
         return _builtin_taxonomy()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise ValidationError(f"{path}: trope taxonomy is missing") from error
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"{path}: not UTF-8 text; save it as UTF-8") from error
+    text = read_text_file(path, str(path), "trope taxonomy")
     return parse_taxonomy(text, str(path))
 
 

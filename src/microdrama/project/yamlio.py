@@ -37,14 +37,19 @@ def _yaml() -> YAML:
     return yaml
 
 
-def load_yaml(path: Path, display: str) -> Any:
-    """Parse ``path``; a syntax error names the file and line."""
+def read_text_file(path: Path, display: str, what: str = "file") -> str:
+    """The UTF-8 text of ``path``; a missing or wrongly encoded file is a ValidationError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
-        raise ValidationError(f"{display}: file is missing") from error
+        raise ValidationError(f"{display}: {what} is missing") from error
     except UnicodeDecodeError as error:
         raise ValidationError(f"{display}: not UTF-8 text; save it as UTF-8") from error
+
+
+def load_yaml(path: Path, display: str) -> Any:
+    """Parse ``path``; a syntax error names the file and line."""
+    text = read_text_file(path, display)
     try:
         return _yaml().load(text)
     except MarkedYAMLError as error:
