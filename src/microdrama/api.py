@@ -24,7 +24,11 @@ from microdrama.text.reader import read_source
 from microdrama.write.adapt import Adaptation, adapt_document
 
 if TYPE_CHECKING:
+    from microdrama.evaluate.catalog import LoadedCatalog
+    from microdrama.evaluate.homogeneity import CatalogReport
+    from microdrama.evaluate.recommend import Recommendations
     from microdrama.evaluate.report import ProjectReport
+    from microdrama.evaluate.review import Criterion, Review, Score
     from microdrama.localize.pipeline import LanguageResult
     from microdrama.localize.qc import Violation
     from microdrama.providers.gateway import Gateway
@@ -468,10 +472,68 @@ def import_kit(root: Path, language: str, path: Path) -> int:
     return bring_back(root, language, path)
 
 
-def evaluate(root: Path, budget_yuan: float | None = None) -> tuple[ProjectReport, tuple[Path, Path]]:
-    """The project's evaluation, written to build/out/report.json and report.html."""
+def evaluate(
+    root: Path, budget_yuan: float | None = None, *, against: Path | None = None, progress: StageProgress | None = None
+) -> tuple[ProjectReport, tuple[Path, Path]]:
+    """The project's evaluation, written to build/out/report.json and report.html; with
+    ``against``, also its nearest works in that catalog folder."""
+    from microdrama.evaluate.novelty import compare_with_catalog
     from microdrama.evaluate.report import evaluate_project, write_report
     from microdrama.project import Project
 
-    report = evaluate_project(root, budget_yuan)
+    report = evaluate_project(root, budget_yuan)  # the project is checked before the catalog is read
+    if against is not None:
+        report.novelty = compare_with_catalog(root, against, progress=progress)
     return report, write_report(report, Project.open(root).out_dir)
+
+
+def reviews(root: Path) -> list[Review]:
+    """The expert reviews recorded for the project (reviews/*.yaml)."""
+    from microdrama.evaluate.review import load_reviews
+    from microdrama.project import Project
+
+    Project.open(root)
+    return load_reviews(root)
+
+
+def record_review(
+    root: Path, reviewer: str, scores: dict[Criterion, Score], note: str = ""
+) -> tuple[Review, Path, bool]:
+    """Write (or replace) one reviewer's rubric scores; returns the review, its file, whether it replaced one."""
+    from microdrama.evaluate.review import record_review as record
+    from microdrama.project import Project
+
+    Project.open(root)
+    return record(root, reviewer, scores, note)
+
+
+def open_catalog(folder: Path, progress: StageProgress | None = None) -> LoadedCatalog:
+    """The catalog folder's index, fingerprinting only works that are new or changed."""
+    from microdrama.evaluate.catalog import open_catalog as open_index
+
+    return open_index(folder, progress=progress)
+
+
+def catalog_report(folder: Path, loaded: LoadedCatalog) -> tuple[CatalogReport, tuple[Path, Path]]:
+    """Homogeneity of the catalog, written to CATALOG/.microdrama/catalog-report.{json,html}."""
+    from microdrama.evaluate.catalog import STATE_DIR
+    from microdrama.evaluate.catalog_page import write_catalog_report
+    from microdrama.evaluate.homogeneity import catalog_report as report_on
+
+    report = report_on(loaded.index, str(folder), [str(s) for s in loaded.skipped])
+    return report, write_catalog_report(report, folder / STATE_DIR)
+
+
+def recommend(
+    folder: Path, loaded: LoadedCatalog, interactions: Path, diversity: float, k: int, method: str
+) -> tuple[Recommendations, tuple[Path, Path]]:
+    """Re-ranked recommendations over the catalog's works, with metrics against popularity."""
+    from microdrama.evaluate.catalog import STATE_DIR
+    from microdrama.evaluate.recommend import recommend_from_catalog, write_recommendations
+
+    if method not in ("mmr", "calibrated"):
+        raise UsageError(f"unknown re-ranking method {method!r}: use mmr or calibrated")
+    result = recommend_from_catalog(
+        loaded.index, interactions, diversity=diversity, k=k, method="mmr" if method == "mmr" else "calibrated"
+    )
+    return result, write_recommendations(result, loaded.index, folder / STATE_DIR)

@@ -8,19 +8,24 @@ Compliance findings are flags for a person to judge in context, never edits.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from pathlib import Path
 
+from microdrama.evaluate import page, svg
 from microdrama.evaluate.compliance import Finding, Tier, check_text, check_title, load_rules, review_tier
 from microdrama.evaluate.episode import EpisodeMetrics, episode_metrics
+from microdrama.evaluate.novelty import Novelty
+from microdrama.evaluate.review import CRITERIA, Review, criterion_means, load_reviews
 from microdrama.evaluate.series import SeriesMetrics, series_metrics
+from microdrama.evaluate.tropes import trope_names
 from microdrama.localize.series import load_series
 from microdrama.project.atomic import write_text_atomic
 from microdrama.render.probe import probe
 from microdrama.timeline.model import Timeline
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: reviews, novelty against a catalog, tension points per episode
+NETWORK_SIZE = 12  # characters drawn in the network
 
 
 @dataclass
@@ -32,12 +37,16 @@ class ProjectReport:
     findings: list[Finding]
     tier: Tier
     checks: dict[str, str]  # publication checks on the built files: licence line, AI labels
+    reviews: list[Review] = field(default_factory=list)  # the expert track, kept apart from the metrics
+    novelty: Novelty | None = None  # against a catalog, when one was given
 
     def as_dict(self) -> dict[str, object]:
-        return {"report_version": REPORT_VERSION, **asdict(self)}
+        data = asdict(replace(self, reviews=[]))
+        data["reviews"] = [review.model_dump(mode="json") for review in self.reviews]
+        return {"report_version": REPORT_VERSION, **data}
 
 
-def evaluate_project(root: Path, budget_yuan: float | None = None) -> ProjectReport:
+def evaluate_project(root: Path, budget_yuan: float | None = None, novelty: Novelty | None = None) -> ProjectReport:
     project, bible, episodes = load_series(root)
     language = bible.series.language
     metrics = [episode_metrics(episode, language) for episode in episodes]
@@ -56,6 +65,8 @@ def evaluate_project(root: Path, budget_yuan: float | None = None) -> ProjectRep
         findings=findings,
         tier=review_tier(budget_yuan),
         checks=publication_checks(project.out_dir, [episode.number for episode in episodes]),
+        reviews=load_reviews(root),
+        novelty=novelty,
     )
 
 
@@ -93,37 +104,29 @@ def write_report(report: ProjectReport, out_dir: Path) -> tuple[Path, Path]:
 
 # -- the page ---------------------------------------------------------------------------------
 
-STYLE = """
-body{font-family:system-ui,"Noto Sans SC",sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#222}
-h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-td,th{padding:.3rem;border-bottom:1px solid #eee;text-align:left}
-.scroll{overflow-x:auto}.num{text-align:right}.flag{background:#fff3cd}.ok{color:#2a7}.bad{color:#c33}
-svg{max-width:100%;height:auto}.note{color:#666;font-size:.85rem}
-"""
-
 
 def render_html(report: ProjectReport) -> str:
     series = report.series
     parts = [
-        f"<!doctype html><html lang='{escape(report.language)}'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width,initial-scale=1'>",
-        f"<title>{escape(report.title)} — evaluation</title><style>{STYLE}</style></head><body>",
+        page.head(report.language, f"{report.title} — evaluation"),
         f"<h1>{escape(report.title)}</h1>",
         _summary(report),
+        _reviews(report.reviews),
         "<h2>Tension across the series</h2>",
-        _line_chart(series.tension_arc, series.paywall_episode),
+        svg.line_chart(series.tension_arc, series.paywall_episode, label="tension per episode"),
         "<p class='note'>Per episode: conflicts and reversals per minute plus ten times the cliffhanger's"
         " strength. The dashed line marks the paywall episode.</p>",
         "<h2>Episodes</h2>",
         _episode_table(report.episodes),
         "<h2>Who carries the story</h2>",
-        _bars([(c.name, c.share) for c in series.characters[:12]]),
+        svg.bars([(c.name, c.share) for c in series.characters[:NETWORK_SIZE]], label="line share"),
         f"<p class='note'>Line-share concentration (Herfindahl): {series.line_concentration:.2f}"
         " — 1.0 would be a single voice.</p>",
+        _network(series),
+        _novelty(report.novelty),
         "<h2>Compliance flags</h2>",
         _findings(report.findings),
-        "</body></html>",
+        page.END,
     ]
     return "\n".join(parts)
 
@@ -158,8 +161,8 @@ def _summary(report: ProjectReport) -> str:
 
 
 def _episode_table(episodes: list[EpisodeMetrics]) -> str:
-    columns = ("#", "title", "runtime s", "hook s", "conflicts/min", "reversals/min", "cliffhanger", "dialogue",
-               "lines", "ends on")  # fmt: skip
+    columns = ("#", "title", "runtime s", "hook s", "tension through the episode", "conflicts/min",
+               "reversals/min", "cliffhanger", "dialogue", "lines", "ends on")  # fmt: skip
     head = "<tr>" + "".join(f"<th>{column}</th>" for column in columns) + "</tr>"
     rows = []
     for m in episodes:
@@ -168,6 +171,7 @@ def _episode_table(episodes: list[EpisodeMetrics]) -> str:
         rows.append(
             f"<tr><td>{m.number}{paywall}</td><td>{escape(m.title)}</td><td class='num'>{m.runtime_seconds:g}</td>"
             f"<td class='num' title='{escape(m.hook.text if m.hook else '')}'>{hook}</td>"
+            f"<td>{svg.sparkline(m.tension_points, m.spoken_seconds)}</td>"
             f"<td class='num'>{m.conflicts_per_minute:g}</td><td class='num'>{m.reversals_per_minute:g}</td>"
             f"<td class='num'>{m.cliffhanger_strength:.2f}</td><td class='num'>{m.dialogue_share:.0%}</td>"
             f"<td class='num'>{m.lines}</td><td>{escape(m.cliffhanger.text[:60])}</td></tr>"
@@ -187,31 +191,91 @@ def _findings(findings: list[Finding]) -> str:
     return f"<div class='scroll'><table>{head}{rows}</table></div>"
 
 
-def _line_chart(values: list[float], marker: int | None, width: int = 600, height: int = 160) -> str:
-    if not values:
-        return "<p>—</p>"
-    top = max(max(values), 1e-9)
-    step = width / max(1, len(values) - 1)
-    points = " ".join(f"{i * step:.1f},{height - v / top * (height - 10):.1f}" for i, v in enumerate(values))
-    mark = ""
-    if marker is not None:
-        x = (marker - 1) * step
-        mark = f"<line x1='{x:.1f}' y1='0' x2='{x:.1f}' y2='{height}' stroke='#c33' stroke-dasharray='4'/>"
+def _reviews(reviews: list[Review]) -> str:
+    note = (
+        "<p class='note'>Scores people gave (1-10), shown beside the automatic metrics and never merged"
+        " into them. Record one with <code>microdrama review</code>.</p>"
+    )
+    if not reviews:
+        return f"<h2>Expert review</h2><p>No review recorded yet.</p>{note}"
+    head = "<tr><th>reviewer</th><th>date</th>" + "".join(
+        f"<th title='{escape(question)}'>{escape(chinese)} {name}</th>"
+        for name, (chinese, question) in CRITERIA.items()
+    )
+    rows = [
+        f"<tr><td>{escape(r.reviewer)}</td><td>{escape(r.date)}</td>"
+        + "".join(
+            f"<td class='num' title='{escape(r.scores[name].comment)}'>{r.scores[name].score}</td>" for name in CRITERIA
+        )
+        + "</tr>"
+        for r in reviews
+    ]
+    if len(reviews) > 1:
+        means = criterion_means(reviews)
+        rows.append("<tr><th>mean</th><td></td>" + "".join(f"<th class='num'>{means[n]:.1f}</th>" for n in CRITERIA))
+    comments = "".join(
+        f"<li><b>{escape(r.reviewer)}</b> · {escape(CRITERIA[name][0])}: {escape(score.comment)}</li>"
+        for r in reviews
+        for name, score in r.scores.items()
+        if score.comment.strip()
+    ) + "".join(f"<li><b>{escape(r.reviewer)}</b>: {escape(r.note)}</li>" for r in reviews if r.note.strip())
+    listed = f"<ul>{comments}</ul>" if comments else ""
+    return f"<h2>Expert review</h2><div class='scroll'><table>{head}</tr>{''.join(rows)}</table></div>{listed}{note}"
+
+
+def _network(series: SeriesMetrics) -> str:
+    shown = series.characters[:NETWORK_SIZE]
+    position = {c.id: i for i, c in enumerate(shown)}
+    edges = [(position[a], position[b], n) for a, b, n in series.scene_pairs if a in position and b in position]
     return (
-        f"<svg viewBox='-5 -5 {width + 10} {height + 10}' role='img' aria-label='tension per episode'>"
-        f"<polyline fill='none' stroke='#36c' stroke-width='2' points='{points}'/>{mark}</svg>"
+        svg.network([(c.name, c.share) for c in shown], edges)
+        + "<p class='note'>Circles sized by line share; lines join characters who share scenes, thicker"
+        " for more scenes together.</p>"
     )
 
 
-def _bars(items: list[tuple[str, float]], width: int = 600) -> str:
-    if not items:
-        return "<p>—</p>"
-    rows = []
-    for index, (label, share) in enumerate(items):
-        y = index * 22
-        rows.append(
-            f"<text x='0' y='{y + 15}' font-size='13'>{escape(label)}</text>"
-            f"<rect x='140' y='{y + 3}' width='{share * (width - 200):.1f}' height='16' fill='#36c'/>"
-            f"<text x='{145 + share * (width - 200):.1f}' y='{y + 15}' font-size='12'>{share:.0%}</text>"
+def _novelty(novelty: Novelty | None) -> str:
+    if novelty is None:
+        return (
+            "<h2>Novelty against a catalog</h2><p>Not compared: run <code>microdrama evaluate PROJECT"
+            " --against CATALOG</code> to find the nearest works.</p>"
         )
-    return f"<svg viewBox='0 0 {width} {len(items) * 22}' role='img' aria-label='line share'>{''.join(rows)}</svg>"
+    summary = (
+        f"<p>Compared with {novelty.works} works in <code>{escape(novelty.catalog)}</code>: novelty"
+        f" {novelty.novelty:.2f} (1 = unlike any of them). Verdict: {escape(novelty.verdict)}.</p>"
+        f"<p>Tropes: {escape(', '.join(trope_names(novelty.tropes)) or 'none tagged')}; their combination is"
+        f" {novelty.trope_rarity_bits:.1f} bits rare (at most {novelty.trope_rarity_max_bits:.1f} for a"
+        " combination no catalog work shares).</p>"
+    )
+    plot = svg.paired_bars(
+        [(n.title or n.work_id, n.minhash_jaccard, n.centred) for n in novelty.neighbours],
+        ("same wording (MinHash)", "same meaning (centred cosine)"),
+    )
+    head = (
+        "<tr><th>work</th><th>verdict</th><th>wording</th><th>meaning</th><th>rank</th><th>names shared</th>"
+        "<th>tropes shared</th></tr>"
+    )
+    rows = "".join(
+        f"<tr><td>{escape(n.work_id)}</td><td>{escape(n.relation)}</td><td class='num'>{n.minhash_jaccard:.2f}</td>"
+        f"<td class='num'>{n.centred:.2f}</td><td class='num'>{n.percentile:.0%}</td>"
+        f"<td class='num'>{n.name_overlap:.0%}</td><td>{escape(', '.join(n.shared_tropes))}</td></tr>"
+        for n in novelty.neighbours
+    )
+    passages = "".join(
+        f"<h3>{escape(n.work_id)}</h3><div class='scroll'><table><tr><th>this series</th><th>{escape(n.work_id)}"
+        f"</th><th>meaning</th></tr>"
+        + "".join(
+            f"<tr><td>{escape(m.work_text)}</td><td>{escape(m.catalog_text)}</td><td class='num'>{m.centred:.2f}</td>"
+            "</tr>"
+            for m in n.passages
+        )
+        + "</table></div>"
+        for n in novelty.neighbours[:3]
+    )
+    skipped = (
+        f"<p class='note'>Skipped catalog entries: {escape('; '.join(novelty.skipped))}</p>" if novelty.skipped else ""
+    )
+    return (
+        f"<h2>Novelty against a catalog</h2>{summary}{plot}<div class='scroll'><table>{head}{rows}</table></div>"
+        f"<h2>Passages that match</h2>{passages}{skipped}"
+    )

@@ -95,10 +95,11 @@ class Catalog:
 
     @cached_property
     def similarity(self) -> FloatArray:
-        """items × items: cosine of embeddings, or Jaccard of tag sets when there are no embeddings."""
+        """items × items: cosine of embeddings (below 0 counts as 0: unlike is unlike), or Jaccard of tag sets
+        when there are no embeddings. Both lie in [0, 1], so intra-list diversity (1 - similarity) does too."""
         if self.embeddings is not None:
             cosine = self.embeddings.astype(np.float64) @ self.embeddings.T.astype(np.float64)
-            return np.clip(cosine, -1.0, 1.0)
+            return np.clip(cosine, 0.0, 1.0)
         return jaccard_similarity(self.genre_membership)
 
 

@@ -28,6 +28,8 @@ saved as .npz + .json (no pickle).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import re
@@ -38,7 +40,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH  # type: ignore[import-untyped]
@@ -46,6 +48,7 @@ from numpy.typing import NDArray
 
 from microdrama.errors import ValidationError
 from microdrama.evaluate.tropes import tag_tropes, trope_set
+from microdrama.project.atomic import write_bytes_atomic, write_text_atomic
 from microdrama.text.language import detect_language
 
 FloatMatrix = NDArray[np.float32]
@@ -62,7 +65,12 @@ LATIN_WEIGHT = 0.3  # ...any other character 0.3, so an English chunk carries ab
 MAX_CHUNKS = 64  # longer works are sampled evenly: a chunk costs ~0.25-0.4 s on one core
 MIN_GROUP = 5  # works a language needs in the catalog before its own mean is used for centring
 NAME_MARK = "〇"
-INDEX_FORMAT = 1
+# The verdict on a pair (see `relation`): thresholds of the default detector.
+SAME_NAMES = 0.5  # name overlap at which two works tell of the same people
+PARAPHRASE_CENTRED = 0.3  # centred cosine at which two works, same language, tell the same story
+NAMED_PARAPHRASE_CENTRED = 0.1  # ...or this much, when they also share their names
+TRANSLATION_CENTRED = 0.3  # centred cosine at which works in two languages tell the same story
+INDEX_FORMAT = 2  # 2: works carry the digest of what was fingerprinted
 INDEX_JSON = "catalog.json"
 INDEX_ARRAYS = "catalog.npz"
 
@@ -135,6 +143,7 @@ class Fingerprint:
     chunks: tuple[str, ...]  # the embedded passages, for display
     chunk_vectors: FloatMatrix  # (len(chunks), dim), unit rows
     model: str  # the embedder's model_id: vectors of two models never compare
+    digest: str = ""  # of the text, names and settings fingerprinted: unchanged works are not redone
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,30 @@ class PassageMatch:
     catalog_text: str
     cosine: float
     centred: float
+
+
+Relation = Literal["near-copy", "same template", "paraphrase", "translation", "different"]
+RELATIONS: tuple[Relation, ...] = ("near-copy", "same template", "paraphrase", "translation", "different")
+
+
+def relation(jaccard: float, centred: float, name_overlap: float, same_language: bool) -> Relation:
+    """The detector's verdict on a pair, from the two layers and the names.
+
+    Shared wording after names are masked (MinHash) is a near-copy when the names are the
+    same too, a template fill when they are new. Without shared wording, shared meaning
+    (centred cosine) is a paraphrase when the names are kept, a template retold when they are
+    not, and a translation across languages. Names shared with a weaker meaning still count:
+    the same people in the same story told in other words.
+    """
+    if jaccard >= LSH_THRESHOLD:
+        return "near-copy" if name_overlap >= SAME_NAMES else "same template"
+    if not same_language:
+        return "translation" if centred >= TRANSLATION_CENTRED else "different"
+    if centred >= PARAPHRASE_CENTRED:
+        return "paraphrase" if name_overlap >= SAME_NAMES else "same template"
+    if centred >= NAMED_PARAPHRASE_CENTRED and name_overlap >= SAME_NAMES:
+        return "paraphrase"
+    return "different"
 
 
 @dataclass(frozen=True)
@@ -164,6 +197,7 @@ class Neighbour:
     name_overlap: float  # Jaccard of the recurring names: low for a template variant
     shared_tropes: tuple[str, ...]
     passages: tuple[PassageMatch, ...]
+    relation: Relation  # the detector's verdict (see `relation`)
 
 
 # --- wording: names, shingles, MinHash ---------------------------------------------------
@@ -297,6 +331,12 @@ def _unit_rows(matrix: FloatMatrix) -> FloatMatrix:
 # --- a work's fingerprint ----------------------------------------------------------------
 
 
+def work_digest(text: str, names: Iterable[str], max_chunks: int, model_id: str) -> str:
+    """What a fingerprint depends on, hashed: equal digests give equal fingerprints."""
+    key = json.dumps([text, sorted(set(names)), max_chunks, model_id, _settings()], ensure_ascii=False)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def fingerprint(
     text: str,
     work_id: str,
@@ -333,6 +373,7 @@ def fingerprint(
         chunks=tuple(chunks),
         chunk_vectors=vectors,
         model=embedder.model_id,
+        digest=work_digest(text, given, max_chunks, embedder.model_id),
     )
 
 
@@ -349,6 +390,7 @@ class CatalogWork:
     names: tuple[str, ...]
     tropes: tuple[str, ...]
     chunks: tuple[str, ...]
+    digest: str = ""
 
 
 class CatalogIndex:
@@ -407,12 +449,29 @@ class CatalogIndex:
             raise ValidationError(f"the fingerprints come from different embedding models: {', '.join(models)}")
         sizes = [len(p.chunks) for p in prints]
         return cls(
-            works=[CatalogWork(p.work_id, p.title, p.language, p.names, p.tropes, p.chunks) for p in prints],
+            works=[CatalogWork(p.work_id, p.title, p.language, p.names, p.tropes, p.chunks, p.digest) for p in prints],
             minhashes=np.stack([p.minhash for p in prints]).astype(np.uint32),
             embeddings=np.stack([p.embedding for p in prints]).astype(np.float32),
             chunk_vectors=np.concatenate([p.chunk_vectors for p in prints]).astype(np.float16),
             chunk_starts=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
             model_id=models[0],
+        )
+
+    def fingerprint(self, number: int) -> Fingerprint:
+        """Work `number` as it was fingerprinted, so an unchanged work can go into a new index."""
+        work = self.works[number]
+        return Fingerprint(
+            work_id=work.work_id,
+            title=work.title,
+            language=work.language,
+            names=work.names,
+            tropes=work.tropes,
+            minhash=self.minhashes[number],
+            embedding=self.embeddings[number],
+            chunks=work.chunks,
+            chunk_vectors=self.chunk_matrix(number),
+            model=self.model_id,
+            digest=work.digest,
         )
 
     def trope_sets(self) -> list[frozenset[str]]:
@@ -436,30 +495,36 @@ class CatalogIndex:
         return _unit_rows(vectors - self._chunk_means(language))
 
     def save(self, folder: Path) -> None:
-        """Write INDEX_JSON and INDEX_ARRAYS into `folder` (created if missing)."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write INDEX_JSON and INDEX_ARRAYS into `folder` (created if missing), each atomically.
+
+        The header records the arrays' digest, so a crash between the two writes leaves an index
+        that `load` refuses (and the caller rebuilds), never one that mixes two catalogs.
+        """
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            minhashes=self.minhashes,
+            embeddings=self.embeddings,
+            chunk_vectors=self.chunk_vectors,
+            chunk_starts=self.chunk_starts,
+        )
+        arrays = buffer.getvalue()
         header = {
             "format": INDEX_FORMAT,
             "settings": _settings(),
             "model": self.model_id,
+            "arrays_sha256": hashlib.sha256(arrays).hexdigest(),
             "works": [asdict(work) for work in self.works],
         }
-        (folder / INDEX_JSON).write_text(json.dumps(header, ensure_ascii=False), encoding="utf-8")
-        with (folder / INDEX_ARRAYS).open("wb") as handle:
-            np.savez(
-                handle,
-                minhashes=self.minhashes,
-                embeddings=self.embeddings,
-                chunk_vectors=self.chunk_vectors,
-                chunk_starts=self.chunk_starts,
-            )
+        write_bytes_atomic(folder / INDEX_ARRAYS, arrays)
+        write_text_atomic(folder / INDEX_JSON, json.dumps(header, ensure_ascii=False))
 
     @classmethod
     def load(cls, folder: Path) -> CatalogIndex:
         """Read an index written by `save`; anything missing or stale is a ValidationError."""
         try:
             header = json.loads((folder / INDEX_JSON).read_text(encoding="utf-8"))
-            arrays = np.load(folder / INDEX_ARRAYS, allow_pickle=False)
+            data = (folder / INDEX_ARRAYS).read_bytes()
         except FileNotFoundError as error:
             raise ValidationError(f"{folder}: no catalog index here ({INDEX_JSON} and {INDEX_ARRAYS})") from error
         except (ValueError, OSError) as error:
@@ -470,6 +535,12 @@ class CatalogIndex:
             or header.get("settings") != _settings()
         ):
             raise ValidationError(f"{folder}: the catalog index was built by another version; rebuild it")
+        if header.get("arrays_sha256") != hashlib.sha256(data).hexdigest():
+            raise ValidationError(f"{folder}: the catalog index's two files do not belong together; rebuild it")
+        try:
+            arrays = np.load(io.BytesIO(data), allow_pickle=False)
+        except (ValueError, OSError) as error:
+            raise ValidationError(f"{folder}: the catalog index is damaged ({error}); rebuild it") from error
         with arrays:
             try:
                 return cls(
@@ -505,6 +576,7 @@ def _catalog_work(item: dict[str, Any]) -> CatalogWork:
         names=tuple(item["names"]),
         tropes=tuple(item["tropes"]),
         chunks=tuple(item["chunks"]),
+        digest=str(item.get("digest", "")),
     )
 
 
@@ -559,22 +631,27 @@ def nearest(work: Fingerprint, index: CatalogIndex, k: int = 5, passages: int = 
     candidates = set(by_meaning[: 2 * k]) | {i for i in index.near_copy_candidates(work.minhash) if others[i]}
     pool = np.sort(centred[others])
     ranked = sorted(candidates, key=lambda i: (-max(jaccard[i], centred[i]), index.works[i].work_id))
-    return [
-        Neighbour(
-            work_id=index.works[i].work_id,
-            title=index.works[i].title,
-            language=index.works[i].language,
-            score=float(max(jaccard[i], centred[i])),
-            minhash_jaccard=float(jaccard[i]),
-            cosine=float(cosine[i]),
-            centred=float(centred[i]),
-            percentile=_percentile(pool, float(centred[i])),
-            name_overlap=_jaccard(set(work.names), set(index.works[i].names)),
-            shared_tropes=tuple(sorted(set(work.tropes) & set(index.works[i].tropes))),
-            passages=best_passages(work, index, i, passages),
+    neighbours = []
+    for i in ranked[:k]:
+        other = index.works[i]
+        names = _jaccard(set(work.names), set(other.names))
+        neighbours.append(
+            Neighbour(
+                work_id=other.work_id,
+                title=other.title,
+                language=other.language,
+                score=float(max(jaccard[i], centred[i])),
+                minhash_jaccard=float(jaccard[i]),
+                cosine=float(cosine[i]),
+                centred=float(centred[i]),
+                percentile=_percentile(pool, float(centred[i])),
+                name_overlap=names,
+                shared_tropes=tuple(sorted(set(work.tropes) & set(other.tropes))),
+                passages=best_passages(work, index, i, passages),
+                relation=relation(float(jaccard[i]), float(centred[i]), names, work.language == other.language),
+            )
         )
-        for i in ranked[:k]
-    ]
+    return neighbours
 
 
 def _percentile(pool: NDArray[np.float32], value: float) -> float:

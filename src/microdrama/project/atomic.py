@@ -20,6 +20,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             f"cannot write in {path.parent}: {error.strerror}; check permissions and free space"
         ) from error
     try:
+        # mkstemp makes the file private (0600); keep the mode of the file being replaced,
+        # or give a new one the usual 0644, so reports and exports stay readable to others.
+        os.fchmod(handle, _mode_of(path))
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -33,3 +36,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o644

@@ -1,0 +1,56 @@
+"""One project against a catalog: its nearest works with the passages that match, and how
+unusual its tropes are there."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from microdrama.evaluate.catalog import Progress, fingerprint_work, open_catalog, project_text, same_work_id
+from microdrama.evaluate.similarity import Neighbour, nearest
+from microdrama.evaluate.tropes import combination_rarity
+
+NEIGHBOURS = 5
+PASSAGES = 3
+
+
+@dataclass
+class Novelty:
+    catalog: str
+    works: int  # works compared with
+    skipped: list[str]  # catalog entries that could not be read, and why
+    novelty: float  # 1 - the nearest work's score: 1 is unlike anything in the catalog
+    verdict: str  # the nearest relation in words
+    neighbours: list[Neighbour]
+    tropes: list[str]
+    trope_rarity_bits: float  # -log2 of the smoothed share of works with all these tropes
+    trope_rarity_max_bits: float  # what a combination no work shares would score
+
+
+def compare_with_catalog(
+    root: Path, catalog: Path, *, k: int = NEIGHBOURS, progress: Progress | None = None
+) -> Novelty:
+    loaded = open_catalog(catalog, progress=progress)
+    index = loaded.index
+    work = project_text(root)
+    work = replace(work, work_id=same_work_id(work, catalog, [w.work_id for w in index.works]))
+    fingerprinted = fingerprint_work(work)
+    neighbours = nearest(fingerprinted, index, k=k, passages=PASSAGES)
+    others = [tropes for w, tropes in zip(index.works, index.trope_sets(), strict=True) if w.work_id != work.work_id]
+    related = [n for n in neighbours if n.relation != "different"]
+    if related:
+        verdict = "; ".join(f"{n.relation} of {n.work_id}" for n in related)
+    else:
+        verdict = "no near-copy, template, paraphrase or translation found"
+    return Novelty(
+        catalog=str(catalog),
+        works=len(others),
+        skipped=[str(s) for s in loaded.skipped],
+        novelty=round(1.0 - max(0.0, min(1.0, neighbours[0].score)), 4) if neighbours else 1.0,
+        verdict=verdict,
+        neighbours=neighbours,
+        tropes=list(fingerprinted.tropes),
+        trope_rarity_bits=round(combination_rarity(fingerprinted.tropes, others), 3),
+        trope_rarity_max_bits=round(math.log2(len(others) + 2), 3),
+    )
