@@ -82,3 +82,27 @@ def test_english_cliffhangers_are_scored_by_the_english_lexicon() -> None:
     open_end = cliffhanger_strength("The door opens. It's him, the man who killed her father?", "en")
     closed = cliffhanger_strength("They finally forgave each other and lived happily ever after.", "en")
     assert open_end > 0.5 > 0.2 > closed
+
+
+def test_a_question_hooks_when_it_challenges_not_when_it_is_small_talk() -> None:
+    small_talk = episode(
+        [("lin", "happy", "今天幼儿园好玩吗？"), ("zhou", "neutral", "下班啦？"), ("lin", "neutral", "你什么意思？")],
+        "她关上了门。",
+    )
+    metrics = episode_metrics(small_talk, "zh")
+    assert metrics.hook is not None and metrics.hook.text == "你什么意思？"
+    charged = episode([("lin", "neutral", "好的。"), ("zhou", "angry", "我说过多少次了。")], "她关上了门。")
+    assert episode_metrics(charged, "zh").hook is not None
+    assert episode_metrics(charged, "zh").hook.text == "我说过多少次了。"  # played angry: a hook
+    english = episode([("ava", "neutral", "Did you already eat dinner?"), ("max", "neutral", "Who sent you?")], "x")
+    hook = episode_metrics(english, "en").hook
+    assert hook is not None and hook.text == "Who sent you?"
+
+
+def test_cliffhanger_devices_and_a_charged_last_line_raise_the_score_closure_lowers_it() -> None:
+    plain = cliffhanger_strength("他走了过去。", "zh")
+    assert cliffhanger_strength("电梯门打开，走出来的女人竟和她一模一样。", "zh") > plain + 0.2
+    assert cliffhanger_strength("他走了过去。", "zh", "afraid") > plain
+    assert cliffhanger_strength("他们吃完饭，回家睡觉了。", "zh") < plain
+    assert cliffhanger_strength("Just then the door opened, and her dead husband walked in.", "en") > 0.3
+    assert cliffhanger_strength("Everyone shook hands and went home.", "en") == 0.0

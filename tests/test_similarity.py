@@ -487,7 +487,10 @@ def test_catalog_mistakes_are_validation_errors(tmp_path: Path, prints: dict[str
 
     broken = tmp_path / "broken"
     CatalogIndex.build([prints["zh-rebirth"]]).save(broken)
-    (broken / "catalog.npz").write_bytes(b"not an archive")
+    (broken / "catalog.npz").write_bytes(b"not an archive")  # as a crash between the two writes leaves it
+    with pytest.raises(ValidationError, match="two files do not belong together"):
+        CatalogIndex.load(broken)
+    (broken / INDEX_JSON).write_text("{not json", encoding="utf-8")
     with pytest.raises(ValidationError, match="damaged"):
         CatalogIndex.load(broken)
 

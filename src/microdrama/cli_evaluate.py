@@ -91,7 +91,14 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         the evaluation report, never merged into them.
         """
         from microdrama import api
-        from microdrama.evaluate.review import CRITERIA, Score, check_scores_complete, parse_pairs, parse_score
+        from microdrama.evaluate.review import (
+            CRITERIA,
+            Score,
+            check_scores_complete,
+            parse_pairs,
+            parse_score,
+            reviewer_file,
+        )
 
         if reviewer is None:
             if scores or comments or note:
@@ -99,6 +106,7 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
             _print_reviews(api.reviews(project))
             return
         api.reviews(project)  # a project that cannot be opened fails before anyone types scores
+        reviewer_file(project, reviewer)  # and so does a name that cannot be a file name
         given = {name: parse_score(value, name) for name, value in parse_pairs(scores, "--score").items()}
         said = parse_pairs(comments, "--comment")
         if sys.stdin.isatty():

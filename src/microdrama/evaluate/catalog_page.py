@@ -9,6 +9,7 @@ from pathlib import Path
 
 from microdrama.evaluate import page, svg
 from microdrama.evaluate.homogeneity import CatalogReport, Cluster
+from microdrama.evaluate.similarity import MIN_GROUP
 from microdrama.evaluate.tropes import trope_names
 from microdrama.project.atomic import write_text_atomic
 
@@ -51,6 +52,7 @@ def render_catalog_html(report: CatalogReport) -> str:
             " compare them between catalogs, not with 0. Related works are found on centred scores"
             " (see docs/evaluation.md).</p>",
             "<h2>Near-duplicate clusters</h2>",
+            thin_note(report.thin_languages),
             _clusters(report.clusters),
             "<h2>Tropes: share of works tagged</h2>",
             svg.bars([(label, share) for label, (_, share) in zip(labels, top, strict=True)], label="trope shares"),
@@ -82,3 +84,14 @@ def _clusters(clusters: list[Cluster]) -> str:
     if len(clusters) > CLUSTERS_SHOWN:
         parts.append(f"<p>… and {len(clusters) - CLUSTERS_SHOWN} more clusters in catalog-report.json.</p>")
     return "".join(parts)
+
+
+def thin_note(languages: list[str]) -> str:
+    """Why some languages get wording-only verdicts (see evaluate.similarity.relation)."""
+    if not languages:
+        return ""
+    return (
+        f"<p class='note'>Fewer than {MIN_GROUP} works in {escape(', '.join(languages))}: for those, only shared"
+        " wording and shared names decide (a story retold in new words under new names is not detected)."
+        " Add works in that language to the catalog for meaning-based matches.</p>"
+    )

@@ -57,6 +57,7 @@ class CatalogReport:
     trope_concentration: float  # Herfindahl index of trope tags: 1/n for n equally used tropes
     untagged_share: float
     common_pairs: list[tuple[str, str, int]]  # trope pairs most often found together
+    thin_languages: list[str]  # fewer than MIN_GROUP works: only wording and shared names decide there
     skipped: list[str] = field(default_factory=list)
 
 
@@ -81,7 +82,13 @@ def related_pairs(index: CatalogIndex, jaccard: np.ndarray, centred: np.ndarray)
     for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
         union = names[a] | names[b]
         overlap = len(names[a] & names[b]) / len(union) if union else 0.0
-        verdict = relation(float(jaccard[a, b]), float(centred[a, b]), overlap, works[a].language == works[b].language)
+        verdict = relation(
+            float(jaccard[a, b]),
+            float(centred[a, b]),
+            overlap,
+            works[a].language == works[b].language,
+            index.centred_on_own_language(works[a].language) and index.centred_on_own_language(works[b].language),
+        )
         if verdict != "different":
             pairs.append(
                 Pair(works[a].work_id, works[b].work_id, verdict, float(jaccard[a, b]), float(centred[a, b]), overlap)
@@ -143,5 +150,6 @@ def catalog_report(index: CatalogIndex, folder: str, skipped: list[str] | None =
         trope_concentration=sum((count / total_tags) ** 2 for count in tags.values()) if total_tags else 0.0,
         untagged_share=sum(1 for work in tropes if not work) / len(index),
         common_pairs=[(a, b, n) for (a, b), n in together.most_common(10)],
+        thin_languages=index.thin_languages(),
         skipped=list(skipped or []),
     )

@@ -26,6 +26,7 @@ class Novelty:
     tropes: list[str]
     trope_rarity_bits: float  # -log2 of the smoothed share of works with all these tropes
     trope_rarity_max_bits: float  # what a combination no work shares would score
+    thin_languages: list[str]  # fewer than MIN_GROUP works: only wording and shared names decide there
 
 
 def compare_with_catalog(
@@ -53,4 +54,5 @@ def compare_with_catalog(
         tropes=list(fingerprinted.tropes),
         trope_rarity_bits=round(combination_rarity(fingerprinted.tropes, others), 3),
         trope_rarity_max_bits=round(math.log2(len(others) + 2), 3),
+        thin_languages=index.thin_languages(),
     )

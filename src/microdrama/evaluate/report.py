@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from microdrama.evaluate import page, svg
+from microdrama.evaluate.catalog_page import thin_note
 from microdrama.evaluate.compliance import Finding, Tier, check_text, check_title, load_rules, review_tier
 from microdrama.evaluate.episode import EpisodeMetrics, episode_metrics
 from microdrama.evaluate.novelty import Novelty
@@ -247,6 +248,7 @@ def _novelty(novelty: Novelty | None) -> str:
         f" {novelty.trope_rarity_bits:.1f} bits rare (at most {novelty.trope_rarity_max_bits:.1f} for a"
         " combination no catalog work shares).</p>"
     )
+    summary += thin_note(novelty.thin_languages)
     plot = svg.paired_bars(
         [(n.title or n.work_id, n.minhash_jaccard, n.centred) for n in novelty.neighbours],
         ("same wording (MinHash)", "same meaning (centred cosine)"),

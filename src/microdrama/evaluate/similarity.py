@@ -162,7 +162,9 @@ Relation = Literal["near-copy", "same template", "paraphrase", "translation", "d
 RELATIONS: tuple[Relation, ...] = ("near-copy", "same template", "paraphrase", "translation", "different")
 
 
-def relation(jaccard: float, centred: float, name_overlap: float, same_language: bool) -> Relation:
+def relation(
+    jaccard: float, centred: float, name_overlap: float, same_language: bool, meaning_centred: bool = True
+) -> Relation:
     """The detector's verdict on a pair, from the two layers and the names.
 
     Shared wording after names are masked (MinHash) is a near-copy when the names are the
@@ -170,9 +172,16 @@ def relation(jaccard: float, centred: float, name_overlap: float, same_language:
     (centred cosine) is a paraphrase when the names are kept, a template retold when they are
     not, and a translation across languages. Names shared with a weaker meaning still count:
     the same people in the same story told in other words.
+
+    `meaning_centred` is False when a work's language has fewer than MIN_GROUP works in the
+    catalog: its cosines were not centred on its own language's mean, so any two works in it
+    look alike, and meaning alone decides nothing.
     """
     if jaccard >= LSH_THRESHOLD:
         return "near-copy" if name_overlap >= SAME_NAMES else "same template"
+    if not meaning_centred:
+        named = same_language and name_overlap >= SAME_NAMES and centred >= NAMED_PARAPHRASE_CENTRED
+        return "paraphrase" if named else "different"
     if not same_language:
         return "translation" if centred >= TRANSLATION_CENTRED else "different"
     if centred >= PARAPHRASE_CENTRED:
@@ -485,6 +494,14 @@ class CatalogIndex:
         """Catalog positions whose masked shingles likely overlap by LSH_THRESHOLD or more."""
         return sorted(int(key) for key in self._lsh.query(_lean(minhash)))
 
+    def centred_on_own_language(self, language: str) -> bool:
+        """Whether `language` has MIN_GROUP works here, so its cosines are centred on its own mean."""
+        return language in self._work_means.by_language
+
+    def thin_languages(self) -> list[str]:
+        """Languages with too few works for meaning-only verdicts (see `relation`)."""
+        return sorted({lang for lang in self.languages if not self.centred_on_own_language(lang)})
+
     def centred_work(self, fingerprint: Fingerprint) -> FloatMatrix:
         return _unit_rows(fingerprint.embedding - self._work_means(fingerprint.language))
 
@@ -648,7 +665,13 @@ def nearest(work: Fingerprint, index: CatalogIndex, k: int = 5, passages: int = 
                 name_overlap=names,
                 shared_tropes=tuple(sorted(set(work.tropes) & set(other.tropes))),
                 passages=best_passages(work, index, i, passages),
-                relation=relation(float(jaccard[i]), float(centred[i]), names, work.language == other.language),
+                relation=relation(
+                    float(jaccard[i]),
+                    float(centred[i]),
+                    names,
+                    work.language == other.language,
+                    index.centred_on_own_language(work.language) and index.centred_on_own_language(other.language),
+                ),
             )
         )
     return neighbours
