@@ -33,6 +33,7 @@ from microdrama.evaluate.similarity import (
     nearest,
     normalise,
     sample_evenly,
+    sample_text,
     shingles,
     split_chunks,
 )
@@ -493,6 +494,13 @@ def test_catalog_mistakes_are_validation_errors(tmp_path: Path, prints: dict[str
     (broken / INDEX_JSON).write_text("{not json", encoding="utf-8")
     with pytest.raises(ValidationError, match="damaged"):
         CatalogIndex.load(broken)
+
+
+def test_names_of_a_long_work_are_read_from_windows_spread_over_it() -> None:
+    assert sample_text("短文本", 100) == "短文本"
+    text = "".join(f"{n:06d}" for n in range(100_000))  # 600,000 characters
+    sample = sample_text(text, 60_000, pieces=10)
+    assert len(sample) <= 60_000 + 9 and sample.startswith("000000") and sample.endswith("099999")
 
 
 def test_chunks_keep_to_the_budget_and_cover_the_text() -> None:

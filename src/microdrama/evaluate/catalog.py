@@ -150,32 +150,24 @@ def open_catalog(
     reusable: dict[tuple[str, str], Fingerprint] = {}
     if previous is not None and previous.model_id == embedder.model_id:
         reusable = {(w.work_id, w.digest): previous.fingerprint(i) for i, w in enumerate(previous.works)}
+    digests = {work.work_id: _digest(work, max_chunks, embedder) for work in works}
+    to_embed = sum((work.work_id, digests[work.work_id]) not in reusable for work in works)
     prints: list[Fingerprint] = []
     embedded = 0
-    to_embed = [w for w in works if (w.work_id, _digest(w, max_chunks, embedder)) not in reusable]
     for work in works:
-        known = reusable.get((work.work_id, _digest(work, max_chunks, embedder)))
+        known = reusable.get((work.work_id, digests[work.work_id]))
         if known is not None:
             prints.append(known)
             continue
         if progress:
-            progress(STAGE, embedded, len(to_embed))
+            progress(STAGE, embedded, to_embed)
         try:
-            prints.append(
-                fingerprint(
-                    work.text,
-                    work.work_id,
-                    title=work.title,
-                    names=work.names,
-                    embedder=embedder,
-                    max_chunks=max_chunks,
-                )
-            )
+            prints.append(fingerprint_work(work, embedder, max_chunks))
         except ValidationError as error:
             skipped.append(Skipped(work.work_id, str(error)))
         embedded += 1
     if progress and to_embed:
-        progress(STAGE, embedded, len(to_embed))
+        progress(STAGE, embedded, to_embed)
     if not prints:
         raise ValidationError(f"{folder}: no work in the catalog has text to compare")
     unchanged = previous is not None and embedded == 0 and len(prints) == len(previous)
