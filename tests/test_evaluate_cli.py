@@ -31,6 +31,7 @@ def test_evaluate_writes_a_report_with_every_number_and_a_page(adapted: Path) ->
     assert len(report["series"]["tension_arc"]) == 3
     page = (adapted / "build" / "out" / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "<svg" in page and "<script" not in page
+    assert page.count("<details>") == 3 and "lines behind its numbers" in page and "Expert review" in page
 
 
 def test_text_from_a_script_is_escaped_and_flagged_terms_are_shown_in_context(adapted: Path) -> None:

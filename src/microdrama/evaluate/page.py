@@ -10,7 +10,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 td,th{padding:.3rem;border-bottom:1px solid #eee;text-align:left}
 .scroll{overflow-x:auto}.num{text-align:right}.flag{background:#fff3cd}.ok{color:#2a7}.bad{color:#c33}
-svg{max-width:100%;height:auto}.note{color:#666;font-size:.85rem}
+svg{max-width:100%;height:auto}.note{color:#666;font-size:.85rem}summary{cursor:pointer;padding:.2rem 0}
 """
 END = "</body></html>"
 

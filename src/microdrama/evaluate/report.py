@@ -47,7 +47,7 @@ class ProjectReport:
         return {"report_version": REPORT_VERSION, **data}
 
 
-def evaluate_project(root: Path, budget_yuan: float | None = None, novelty: Novelty | None = None) -> ProjectReport:
+def evaluate_project(root: Path, budget_yuan: float | None = None) -> ProjectReport:
     project, bible, episodes = load_series(root)
     language = bible.series.language
     metrics = [episode_metrics(episode, language) for episode in episodes]
@@ -67,7 +67,6 @@ def evaluate_project(root: Path, budget_yuan: float | None = None, novelty: Nove
         tier=review_tier(budget_yuan),
         checks=publication_checks(project.out_dir, [episode.number for episode in episodes]),
         reviews=load_reviews(root),
-        novelty=novelty,
     )
 
 
@@ -119,6 +118,7 @@ def render_html(report: ProjectReport) -> str:
         " strength. The dashed line marks the paywall episode.</p>",
         "<h2>Episodes</h2>",
         _episode_table(report.episodes),
+        _evidence(report.episodes),
         "<h2>Who carries the story</h2>",
         svg.bars([(c.name, c.share) for c in series.characters[:NETWORK_SIZE]], label="line share"),
         f"<p class='note'>Line-share concentration (Herfindahl): {series.line_concentration:.2f}"
@@ -190,6 +190,33 @@ def _findings(findings: list[Finding]) -> str:
     )
     head = "<tr><th>category</th><th>where</th><th>match</th><th>context (for a person to judge)</th></tr>"
     return f"<div class='scroll'><table>{head}{rows}</table></div>"
+
+
+def _evidence(episodes: list[EpisodeMetrics]) -> str:
+    """Per episode, the lines behind the numbers, folded away until opened (no script needed)."""
+    parts = ["<p class='note'>Open an episode to see the lines behind its numbers.</p>"]
+    for m in episodes:
+        hook = (
+            f"{m.hook_latency_seconds:g} s in, shot {m.hook.where}: “{m.hook.text}”"
+            if m.hook and m.hook_latency_seconds is not None
+            else "no line with a conflict, threat, reveal, charged delivery or open question"
+        )
+        cues = ", ".join(f"{cue} ×{n}" for cue, n in m.cue_counts.items() if n) or "none"
+        rows = [
+            ("hook", hook),
+            ("final beat", f"“{m.cliffhanger.text}” (strength {m.cliffhanger_strength:.2f})"),
+            ("cues in the lines", cues),
+            ("spoken / total", f"{m.spoken_seconds:g} s of {m.runtime_seconds:g} s; dialogue {m.dialogue_share:.0%}"),
+            ("lines, speakers", f"{m.lines}, {m.speakers}"),
+            ("scenes, locations", f"{m.scenes}, {m.locations}"),
+            ("emotional swing", f"{m.emotional_swing:.2f} (mean change of valence from line to line)"),
+        ]
+        body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        parts.append(
+            f"<details><summary>Episode {m.number}: {escape(m.title)}</summary>"
+            f"<div class='scroll'><table>{body}</table></div></details>"
+        )
+    return "".join(parts)
 
 
 def _reviews(reviews: list[Review]) -> str:

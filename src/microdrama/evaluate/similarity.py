@@ -21,8 +21,10 @@ Two layers, each for what the other misses:
   unrelated scripts, and the name overlap below already tells the two apart.
 
 A neighbour reports both layers, a percentile rank, the share of names in common (a
-template variant has new names, a paraphrase keeps them), the tropes in common, and the
-best-matching passage pairs for a person to read. The catalog index is built once and
+template variant has new names, a paraphrase keeps them), the tropes in common, the
+best-matching passage pairs for a person to read, and the verdict `relation` draws from
+the layers and the names (near-copy, same template, paraphrase, translation, different;
+decision 015). The catalog index is built once and
 saved as .npz + .json (no pickle).
 """
 
@@ -160,7 +162,6 @@ class PassageMatch:
 
 
 Relation = Literal["near-copy", "same template", "paraphrase", "translation", "different"]
-RELATIONS: tuple[Relation, ...] = ("near-copy", "same template", "paraphrase", "translation", "different")
 
 
 def relation(
