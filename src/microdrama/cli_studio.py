@@ -1,0 +1,43 @@
+"""The studio command (registered on cli.py's group)."""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+console = Console()
+Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+
+def register(cli: click.Group, project_argument: Decorator) -> None:
+    @cli.command()
+    @project_argument
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+    @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+                  help="Port (another free one is used if it is taken; 0 = any).")  # fmt: skip
+    @click.option("--token", help="Access token to require (made up when --host is not loopback).")
+    @click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a browser.")
+    def studio(project: Path, host: str, port: int, token: str | None, open_browser: bool) -> None:
+        """A local web studio over the project: board, episode editor, the rendered episodes.
+
+        Listens on 127.0.0.1 unless --host says otherwise; any other address requires the access
+        token printed here. Edits are written to the same YAML files the CLI uses.
+        """
+        from microdrama.project import Project
+        from microdrama.studio.server import free_port, plan, serve
+
+        Project.open(project).load_bible()  # a project that cannot be shown fails here, not in the browser
+        chosen = free_port(host, port)
+        served = plan(host, chosen, token)
+        console.print(f"microdrama studio for {escape(str(project))}: {escape(served.url)}")
+        if served.token:
+            console.print(f"access token: {escape(served.token)} (needed from any other machine; keep it private)")
+        console.print("Press Ctrl+C to stop.")
+        if open_browser:
+            webbrowser.open(served.url)
+        serve(project, host, chosen, served.token)

@@ -1,0 +1,242 @@
+"""The studio's web app: pages rendered on the server, forms that work without JavaScript,
+and a small script that saves without reloading when it can."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, get_args
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from microdrama import __version__
+from microdrama.errors import MicrodramaError, ValidationError
+from microdrama.model.common import NARRATOR, Emotion, Framing
+from microdrama.studio import i18n
+from microdrama.studio.edits import ConflictError, LineEdit, ShotEdit, edit_line, edit_shot
+from microdrama.studio.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SAFE_METHODS,
+    TOKEN_COOKIE,
+    TOKEN_PARAM,
+    BodyLimit,
+    PathRefused,
+    confined,
+    new_token,
+    origin_allowed,
+    same_token,
+)
+from microdrama.studio.state import ProjectState
+
+ASSETS = Path(__file__).resolve().parent.parent / "data" / "studio"
+
+
+def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
+    """The studio over the project at `root`. With `access_token`, every request must carry it."""
+    state = ProjectState(root)
+    app = FastAPI(
+        title="microdrama studio",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(_csrf_checked)],
+    )
+    templates = Jinja2Templates(directory=ASSETS / "templates")  # autoescapes .html: script text stays text
+    app.mount("/static", StaticFiles(directory=ASSETS / "static"), name="static")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Response:
+        if access_token is not None:
+            given = request.query_params.get(TOKEN_PARAM) or request.cookies.get(TOKEN_COOKIE)
+            if not same_token(given, access_token):
+                return _page(templates, request, "forbidden.html", {}, status=401)
+        if request.method not in SAFE_METHODS and not origin_allowed(
+            request.headers.get("origin"), request.headers.get("host")
+        ):
+            return _error(request, 403, "cross-site request refused")
+        response: Response = await call_next(request)
+        if access_token is not None and request.query_params.get(TOKEN_PARAM):
+            response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
+        if CSRF_COOKIE not in request.cookies:
+            response.set_cookie(CSRF_COOKIE, request.state.csrf, samesite="strict")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'",
+        )
+        return response
+
+    @app.middleware("http")
+    async def csrf_for_page(request: Request, call_next: Any) -> Response:
+        # Runs first (added last): the page's forms need the token before the cookie is set.
+        request.state.csrf = request.cookies.get(CSRF_COOKIE) or new_token()
+        response: Response = await call_next(request)
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    def board(request: Request) -> Response:
+        bible = state.bible()
+        return _page(templates, request, "board.html", {"series": bible.series, "cards": state.cards()})
+
+    @app.get("/episodes/{number}", response_class=HTMLResponse)
+    def episode_page(request: Request, number: int, saved: str = "") -> Response:
+        return _episode(templates, state, request, number, notice="saved" if saved else "")
+
+    @app.post("/episodes/{number}/lines")
+    def save_line(
+        request: Request,
+        number: int,
+        version: Annotated[str, Form()],
+        shot: Annotated[str, Form()],
+        index: Annotated[int, Form()],
+        text: Annotated[str, Form()],
+        speaker: Annotated[str, Form()],
+        emotion: Annotated[str, Form()],
+    ) -> Response:
+        edit = LineEdit(shot=shot, index=index, text=text, speaker=speaker, emotion=emotion)
+        return _save(templates, state, request, number, lambda: edit_line(state.project, number, version, edit))
+
+    @app.post("/episodes/{number}/shots")
+    def save_shot(
+        request: Request,
+        number: int,
+        version: Annotated[str, Form()],
+        shot: Annotated[str, Form()],
+        framing: Annotated[str, Form()],
+        description: Annotated[str, Form()] = "",
+    ) -> Response:
+        edit = ShotEdit(shot=shot, framing=framing, description=description)
+        return _save(templates, state, request, number, lambda: edit_shot(state.project, number, version, edit))
+
+    @app.get("/files/{path:path}")
+    def project_file(path: str) -> Response:
+        """Frames, videos and subtitles of the project, never a file outside it."""
+        try:
+            target = confined(state.project.root, path)
+        except PathRefused:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return FileResponse(target)
+
+    @app.post("/language")
+    def switch_language(
+        request: Request, language: Annotated[str, Form()], back: Annotated[str, Form()] = "/"
+    ) -> Response:
+        chosen = language if language in i18n.LANGUAGES else "en"
+        target = back if back.startswith("/") and not back.startswith("//") else "/"
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(i18n.LANGUAGE_COOKIE, chosen, samesite="strict", max_age=365 * 24 * 3600)
+        return response
+
+    @app.exception_handler(MicrodramaError)
+    async def project_problem(request: Request, error: MicrodramaError) -> Response:
+        return _error(request, 422, str(error))
+
+    return app
+
+
+async def _csrf_checked(request: Request) -> None:
+    """State-changing requests carry the page's CSRF token (header, or form field for plain forms).
+
+    A dependency rather than middleware: the form is parsed once and shared with the endpoint.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        given = str((await request.form()).get(CSRF_FIELD, ""))
+    expected = request.cookies.get(CSRF_COOKIE)
+    if expected is None or not same_token(given, expected):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+
+
+def _language(request: Request) -> str:
+    return i18n.pick_language(request.cookies.get(i18n.LANGUAGE_COOKIE), request.headers.get("accept-language"))
+
+
+def _page(
+    templates: Jinja2Templates, request: Request, name: str, context: dict[str, Any], status: int = 200
+) -> Response:
+    language = _language(request)
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            **context,
+            "lang": language,
+            "other_lang": "en" if language == "zh" else "zh",
+            "t": lambda key, **values: i18n.translate(key, language, **values),
+            "csrf": getattr(request.state, "csrf", ""),
+            "csrf_field": CSRF_FIELD,
+            "here": request.url.path,
+            "file_url": lambda path: "/files/" + quote(path),
+        },
+        status_code=status,
+    )
+
+
+def _episode(
+    templates: Jinja2Templates,
+    state: ProjectState,
+    request: Request,
+    number: int,
+    *,
+    notice: str = "",
+    problem: str = "",
+    status: int = 200,
+) -> Response:
+    path = state.project.episodes_dir / f"{number:03d}.yaml"
+    if not path.is_file():
+        return _page(templates, request, "error.html", {"message": f"episode {number} does not exist"}, status=404)
+    episode, version = state.episode(number)
+    bible = state.bible()
+    video = state.project.out_dir / f"ep{number:03d}.mp4"
+    subtitles = sorted(state.project.out_dir.glob(f"ep{number:03d}.*.vtt"))
+    context = {
+        "episode": episode,
+        "version": version,
+        "bible": bible,
+        "speakers": [(c.id, c.name) for c in bible.characters] + [(NARRATOR, NARRATOR)],
+        "emotions": get_args(Emotion),
+        "framings": get_args(Framing),
+        "passage": state.passage,
+        "video": state.project.display(video) if video.is_file() else None,
+        "subtitles": [(state.project.display(p), p.name.split(".")[1]) for p in subtitles],
+        "notice": notice,
+        "problem": problem,
+    }
+    return _page(templates, request, "episode.html", context, status=status)
+
+
+def _save(templates: Jinja2Templates, state: ProjectState, request: Request, number: int, save: Any) -> Response:
+    wants_json = "application/json" in request.headers.get("accept", "")
+    try:
+        version = save()
+    except ConflictError as error:
+        if wants_json:
+            return JSONResponse({"error": str(error), "conflict": True}, status_code=409)
+        return _episode(templates, state, request, number, problem=str(error), status=409)
+    except ValidationError as error:
+        if wants_json:
+            return JSONResponse({"error": str(error)}, status_code=422)
+        return _episode(templates, state, request, number, problem=str(error), status=422)
+    if wants_json:
+        return JSONResponse({"version": version})
+    return RedirectResponse(f"/episodes/{number}?saved=1", status_code=303)
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
+
+
+def wrap(app: FastAPI) -> BodyLimit:
+    """The app as served: with the request-size limit in front of everything."""
+    return BodyLimit(app)

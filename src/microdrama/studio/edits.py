@@ -1,0 +1,130 @@
+"""Edits from the studio, written to the same YAML files the CLI reads.
+
+Every save names the version of the file it was made on (the SHA-256 of its bytes, shown in
+the page). The file is re-read under a lock and the edit refused when it changed since — by
+another tab, the CLI or an editor — so no edit is lost silently. Files are replaced
+atomically, so a build reading an episode sees the old file or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast, get_args
+
+from microdrama.errors import MicrodramaError, ValidationError
+from microdrama.model.common import NARRATOR, Emotion, Framing
+from microdrama.model.script import Episode, Line, Shot
+from microdrama.project.folder import Project, episode_file_name
+
+MAX_LINE_CHARS = 500
+_process_lock = threading.Lock()  # threads of this server; the flock covers other processes
+ChangeFunction = Callable[[Episode, Shot], None]
+
+
+class ConflictError(MicrodramaError):
+    """The file changed after the page was loaded."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    shot: str
+    index: int
+    text: str
+    speaker: str
+    emotion: str
+
+
+@dataclass(frozen=True)
+class ShotEdit:
+    shot: str
+    framing: str
+    description: str
+
+
+def file_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def episode_path(project: Project, number: int) -> Path:
+    path = project.episodes_dir / episode_file_name(number)
+    if not path.is_file():
+        raise ValidationError(f"episode {number} does not exist in this project")
+    return path
+
+
+@contextlib.contextmanager
+def project_write_lock(project: Project) -> Iterator[None]:
+    """One writer at a time: this server's threads, and any other studio on the project."""
+    project.build_dir.mkdir(parents=True, exist_ok=True)
+    with _process_lock:
+        handle = os.open(project.build_dir / ".studio.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)
+
+
+def edit_line(project: Project, number: int, version: str, edit: LineEdit) -> str:
+    """Apply `edit` to episode `number` if its file is still at `version`; returns the new version."""
+
+    def change(episode: Episode, shot: Shot) -> None:
+        if not 0 <= edit.index < len(shot.lines):
+            raise ValidationError(f"shot {edit.shot} has no line {edit.index + 1}")
+        text = edit.text.strip()
+        if not text:
+            raise ValidationError("a line's text cannot be blank")
+        if len(text) > MAX_LINE_CHARS:
+            raise ValidationError(f"a line can have at most {MAX_LINE_CHARS} characters, this one has {len(text)}")
+        if edit.emotion not in get_args(Emotion):
+            raise ValidationError(f"unknown emotion {edit.emotion!r}: use one of {', '.join(get_args(Emotion))}")
+        old = shot.lines[edit.index]
+        shot.lines[edit.index] = Line.model_validate(
+            {**old.model_dump(), "text": text, "speaker": edit.speaker, "emotion": edit.emotion}
+        )
+
+    return _edit(project, number, version, edit.shot, change)
+
+
+def edit_shot(project: Project, number: int, version: str, edit: ShotEdit) -> str:
+    def change(episode: Episode, shot: Shot) -> None:
+        if edit.framing not in get_args(Framing):
+            raise ValidationError(f"unknown framing {edit.framing!r}: use one of {', '.join(get_args(Framing))}")
+        if len(edit.description) > MAX_LINE_CHARS:
+            raise ValidationError(f"a shot description can have at most {MAX_LINE_CHARS} characters")
+        shot.framing = cast(Framing, edit.framing)
+        shot.description = edit.description.strip()
+
+    return _edit(project, number, version, edit.shot, change)
+
+
+def _edit(project: Project, number: int, version: str, shot_id: str, change: ChangeFunction) -> str:
+    with project_write_lock(project):
+        path = episode_path(project, number)
+        if file_version(path) != version:
+            raise ConflictError(
+                f"episode {number} was changed since you opened it (in another tab, the CLI or an editor); "
+                "your edit was not saved: reload the page to see the current text, then make it again"
+            )
+        bible = project.load_bible()
+        episode = project.load_episode(path, bible)
+        shot = next((s for s in episode.shots() if s.id == shot_id), None)
+        if shot is None:
+            raise ValidationError(f"episode {number} has no shot {shot_id}")
+        change(episode, shot)
+        speakers = {c.id for c in bible.characters} | {NARRATOR}
+        unknown = sorted({line.speaker for line in shot.lines} - speakers)
+        if unknown:
+            raise ValidationError(f"unknown speaker {', '.join(unknown)}: choose a character of the bible or narrator")
+        checked = Episode.model_validate(episode.model_dump())  # the model's own rules, once more
+        project.save_episode(checked)
+        return file_version(path)

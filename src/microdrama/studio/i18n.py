@@ -1,0 +1,58 @@
+"""The studio's words in English and Chinese; the page language is a cookie the switch sets."""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+LANGUAGE_COOKIE = "md_lang"
+
+STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 中文)
+    "studio": ("Studio", "工作台"),
+    "board": ("Series board", "分集看板"),
+    "episode": ("Episode {n}", "第{n}集"),
+    "episodes": ("episodes", "集"),
+    "hook": ("Hook", "钩子"),
+    "cliffhanger": ("Cliffhanger", "结尾悬念"),
+    "paywall": ("Paywall", "付费点"),
+    "scripted": ("scripted", "已成稿"),
+    "built": ("built", "已渲染"),
+    "localized": ("localized", "已本地化"),
+    "hook_latency": ("hook at", "钩子出现于"),
+    "cliff_strength": ("cliffhanger strength", "悬念强度"),
+    "no_report": ("run `microdrama evaluate` for metrics", "运行 `microdrama evaluate` 查看指标"),
+    "scene": ("Scene", "场"),
+    "shot": ("Shot", "镜头"),
+    "framing": ("Framing", "景别"),
+    "description": ("What we see", "画面"),
+    "speaker": ("Speaker", "角色"),
+    "emotion": ("Emotion", "情绪"),
+    "line": ("Line", "台词"),
+    "source": ("Source passage", "原文"),
+    "no_source": ("(no source passage: written for the series)", "（无原文：为本剧新写）"),
+    "save": ("Save", "保存"),
+    "saved": ("Saved.", "已保存。"),
+    "conflict": ("Not saved: the episode changed since you opened it.", "未保存：打开后该集已被修改。"),
+    "reload": ("Reload", "重新加载"),
+    "invalid": ("Not saved", "未保存"),
+    "back": ("← Board", "← 看板"),
+    "video": ("Episode video", "成片"),
+    "not_built": ("Not built yet: run `microdrama build`.", "尚未渲染：请运行 `microdrama build`。"),
+    "language": ("中文", "English"),
+    "forbidden": ("This studio needs its access token.", "需要访问令牌。"),
+    "forbidden_help": (
+        "Open the URL printed in the terminal where `microdrama studio` runs.",
+        "请打开运行 `microdrama studio` 的终端里显示的网址。",
+    ),
+    "not_found": ("Not found", "未找到"),
+}
+
+
+def pick_language(cookie: str | None, accept_language: str | None) -> str:
+    if cookie in LANGUAGES:
+        return cookie
+    return "zh" if (accept_language or "").lower().startswith("zh") else "en"
+
+
+def translate(key: str, language: str, **values: object) -> str:
+    english, chinese = STRINGS[key]
+    text = chinese if language == "zh" else english
+    return text.format(**values) if values else text

@@ -1,0 +1,73 @@
+"""Serving the studio: on 127.0.0.1 by default; anywhere else only with an access token."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from microdrama.errors import UsageError
+from microdrama.studio.app import create_app, wrap
+from microdrama.studio.security import TOKEN_PARAM, is_loopback, new_token
+
+DEFAULT_PORT = 8765
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str  # what to open (with the token when one is needed)
+    token: str | None
+
+
+def free_port(host: str, wanted: int) -> int:
+    """`wanted` if it is free, else one the system picks."""
+    for port in (wanted, 0):
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+            return int(probe.getsockname()[1])
+    raise UsageError(f"cannot listen on {host}: no free port; choose one with --port")
+
+
+def plan(host: str, port: int, token: str | None = None) -> Served:
+    """The URL and token for serving on `host:port` (a token is made when the host is not loopback)."""
+    if not is_loopback(host):
+        token = token or new_token()
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    return Served(url=f"{url}?{TOKEN_PARAM}={token}" if token else url, token=token)
+
+
+def config(root: Path, host: str, port: int, token: str | None) -> uvicorn.Config:
+    app = wrap(create_app(root, access_token=token))
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+
+
+def serve(root: Path, host: str, port: int, token: str | None) -> None:
+    """Serve until interrupted (Ctrl+C)."""
+    uvicorn.Server(config(root, host, port, token)).run()
+
+
+@contextlib.contextmanager
+def running(root: Path, host: str = "127.0.0.1", port: int = 0, token: str | None = None) -> Iterator[Served]:
+    """The studio served in a background thread (for tests and scripts); stopped on exit."""
+    port = free_port(host, port)
+    served = plan(host, port, token)
+    server = uvicorn.Server(config(root, host, port, served.token))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the studio did not start")
+        time.sleep(0.05)
+    try:
+        yield served
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,135 @@
+"""What the pages show, read from the project folder: episodes (parsed once per file change),
+their build and localization status, the evaluation's numbers, and source passages."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from microdrama.model.bible import Bible
+from microdrama.model.common import SourceSpan
+from microdrama.model.script import Episode
+from microdrama.project.folder import Project
+from microdrama.studio.edits import file_version
+from microdrama.timeline.model import Timeline
+
+
+@dataclass
+class EpisodeCard:
+    number: int
+    title: str
+    hook: str
+    cliffhanger: str
+    is_paywall: bool
+    minutes: float
+    built: bool
+    localized: list[str]
+    thumbnail: str | None  # project-relative frame of the hook shot, once built
+    metrics: dict[str, Any] = field(default_factory=dict)  # from build/out/report.json, if evaluated
+
+
+class ProjectState:
+    """Reads the project for the pages; parsed files are cached by (mtime, size), so a board of
+    100 episodes is parsed once, and a file edited anywhere is read again."""
+
+    def __init__(self, root: Path) -> None:
+        self.project = Project.open(root)
+        self._lock = threading.Lock()
+        self._parsed: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+    def _cached(self, path: Path, parse: Any) -> Any:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            hit = self._parsed.get(path)
+            if hit is not None and hit[0] == key:
+                return hit[1]
+        value = parse(path)
+        with self._lock:
+            self._parsed[path] = (key, value)
+        return value
+
+    def bible(self) -> Bible:
+        return self._cached(self.project.bible_path, lambda _: self.project.load_bible())  # type: ignore[no-any-return]
+
+    def episode(self, number: int) -> tuple[Episode, str]:
+        """The episode and the version of its file (for the save's conflict check)."""
+        path = self.project.episodes_dir / f"{number:03d}.yaml"
+        bible = self.bible()
+        episode = self._cached(path, lambda p: self.project.load_episode(p, bible))
+        return episode, file_version(path)
+
+    def episodes(self) -> list[Episode]:
+        bible = self.bible()
+        loaded = [self._cached(p, lambda q: self.project.load_episode(q, bible)) for p in self.project.episode_paths()]
+        return sorted(loaded, key=lambda e: e.number)
+
+    def cards(self) -> list[EpisodeCard]:
+        out = self.project.out_dir
+        metrics = self._report_metrics()
+        localized = self._localized()
+        cards = []
+        for episode in self.episodes():
+            stem = out / f"ep{episode.number:03d}"
+            cards.append(
+                EpisodeCard(
+                    number=episode.number,
+                    title=episode.title,
+                    hook=episode.hook.text,
+                    cliffhanger=episode.cliffhanger.text,
+                    is_paywall=episode.is_paywall,
+                    minutes=round(episode.seconds / 60, 1),
+                    built=stem.with_suffix(".mp4").is_file(),
+                    localized=localized.get(episode.number, []),
+                    thumbnail=self._thumbnail(stem.with_suffix(".timeline.json"), episode.hook.shot),
+                    metrics=metrics.get(episode.number, {}),
+                )
+            )
+        return cards
+
+    def _report_metrics(self) -> dict[int, dict[str, Any]]:
+        path = self.project.out_dir / "report.json"
+        if not path.is_file():
+            return {}
+        try:
+            report = self._cached(path, lambda p: json.loads(p.read_text(encoding="utf-8")))
+            return {int(e["number"]): e for e in report.get("episodes", [])}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return {}  # a report from another version, or half-written: the board shows no numbers
+
+    def _localized(self) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        folder = self.project.root / "localize"
+        if folder.is_dir():
+            for language in sorted(p for p in folder.iterdir() if p.is_dir()):
+                for path in language.glob("*.yaml"):
+                    if path.stem.isdigit():
+                        found.setdefault(int(path.stem), []).append(language.name)
+        return found
+
+    def _thumbnail(self, timeline_path: Path, shot: str) -> str | None:
+        if not timeline_path.is_file():
+            return None
+        try:
+            timeline = self._cached(
+                timeline_path, lambda p: Timeline.model_validate_json(p.read_text(encoding="utf-8"))
+            )
+        except ValueError:
+            return None
+        clip = next((c for c in timeline.clips if c.shot == shot), timeline.clips[0])
+        return str(clip.image)
+
+    def passage(self, span: SourceSpan | None) -> str:
+        """The source text a shot or line came from ('' when it has none or the source is gone)."""
+        if span is None:
+            return ""
+        path = (self.project.root / span.file).resolve()
+        if self.project.root.resolve() not in path.parents or not path.is_file():
+            return ""
+        from microdrama.text.reader import source_text
+
+        text = self._cached(path, lambda p: source_text(p)[0])
+        return str(text[span.start : span.end]).strip()

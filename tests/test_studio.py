@@ -1,0 +1,185 @@
+"""The studio over HTTP: a real server on 127.0.0.1 (uvicorn in a thread), a real project folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from microdrama.studio.security import MAX_BODY_BYTES
+from microdrama.studio.server import Served, running
+from tests.conftest import STORIES, run_cli
+
+
+@pytest.fixture(scope="module")
+def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("studio") / "series"
+    assert run_cli("init", project, "--from", STORIES / "zh-story.txt").code == 0
+    assert run_cli("adapt", project, "--episodes", "3", "--minutes", "1").code == 0
+    return project
+
+
+@pytest.fixture
+def project(adapted: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "series"
+    shutil.copytree(adapted, copy)
+    return copy
+
+
+@pytest.fixture
+def studio(project: Path) -> Iterator[Served]:
+    with running(project) as served:
+        yield served
+
+
+def page_form(client: httpx.Client, number: int) -> dict[str, str]:
+    """The first line form of an episode page, as the browser would send it."""
+    html = client.get(f"/episodes/{number}").text
+    form = re.search(r'<form method="post" action="/episodes/\d+/lines".*?</form>', html, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group()))
+    fields["text"] = re.search(r'<textarea name="text"[^>]*>([^<]*)</textarea>', form.group(), re.S).group(1)  # type: ignore[union-attr]
+    fields["speaker"] = re.search(
+        r'<select name="speaker">.*?<option value="([^"]+)" selected', form.group(), re.S
+    ).group(1)  # type: ignore[union-attr]
+    fields["emotion"] = re.search(r'<select name="emotion">.*?<option selected>(\w+)<', form.group(), re.S).group(1)  # type: ignore[union-attr]
+    return fields
+
+
+def test_the_board_lists_every_episode_with_its_beats(studio: Served, project: Path) -> None:
+    client = httpx.Client(base_url=studio.url)
+    page = client.get("/")
+    assert page.status_code == 200 and "md_csrf" in page.headers["set-cookie"]
+    assert page.text.count('<li class="card') == 3 and "Hook" in page.text and "Cliffhanger" in page.text
+    assert (
+        page.headers["x-content-type-options"] == "nosniff"
+        and "script-src 'self'" in page.headers["content-security-policy"]
+    )
+
+
+def test_a_saved_line_is_in_the_yaml_at_once_and_a_stale_save_is_refused(studio: Served, project: Path) -> None:
+    client = httpx.Client(base_url=studio.url)
+    form = page_form(client, 1)
+    saved = client.post("/episodes/1/lines", data={**form, "text": "你到底是谁？", "emotion": "angry"})
+    assert saved.status_code == 303 and saved.headers["location"] == "/episodes/1?saved=1"
+    yaml_text = (project / "episodes" / "001.yaml").read_text(encoding="utf-8")
+    assert "你到底是谁？" in yaml_text and "emotion: angry" in yaml_text
+    assert yaml_text.startswith("#")  # the file's header comment survives the save
+    assert run_cli("validate", project).code == 0  # and the CLI reads the result
+    stale = client.post("/episodes/1/lines", data={**form, "text": "另一个版本"})
+    assert stale.status_code == 409 and "changed since you opened it" in stale.text
+    assert "另一个版本" not in (project / "episodes" / "001.yaml").read_text(encoding="utf-8")
+
+
+def test_an_edit_made_by_the_cli_meanwhile_is_a_conflict_too(studio: Served, project: Path) -> None:
+    client = httpx.Client(base_url=studio.url)
+    form = page_form(client, 2)
+    path = project / "episodes" / "002.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a note from an editor\n", encoding="utf-8")
+    answer = client.post("/episodes/2/lines", data=form, headers={"Accept": "application/json"})
+    assert answer.status_code == 409 and answer.json()["conflict"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"text": "   "}, "cannot be blank"),
+        ({"text": "长" * 501}, "at most 500 characters"),
+        ({"speaker": "nobody"}, "unknown speaker nobody"),
+        ({"emotion": "bored"}, "unknown emotion 'bored'"),
+        ({"shot": "9-9-9"}, "has no shot 9-9-9"),
+        ({"index": "99"}, "has no line 100"),
+    ],
+)
+def test_invalid_edits_are_refused_with_the_reason_and_nothing_written(
+    studio: Served, project: Path, change: dict[str, str], message: str
+) -> None:
+    client = httpx.Client(base_url=studio.url)
+    before = (project / "episodes" / "001.yaml").read_bytes()
+    answer = client.post(
+        "/episodes/1/lines", data={**page_form(client, 1), **change}, headers={"Accept": "application/json"}
+    )
+    assert answer.status_code == 422 and message in answer.json()["error"]
+    assert (project / "episodes" / "001.yaml").read_bytes() == before
+    page = client.post("/episodes/1/lines", data={**page_form(client, 1), **change})
+    assert page.status_code == 422 and 'role="alert"' in page.text  # shown inline on the page
+
+
+def test_script_text_is_escaped_everywhere(studio: Served, project: Path) -> None:
+    client = httpx.Client(base_url=studio.url)
+    client.post("/episodes/1/lines", data={**page_form(client, 1), "text": '<script>alert("x")</script>"><img src=x>'})
+    for url in ("/", "/episodes/1"):
+        html = client.get(url).text
+        assert "<script>alert" not in html and "<img src=x>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in client.get("/episodes/1").text
+
+
+def test_state_changes_need_the_csrf_token_and_the_same_origin(studio: Served) -> None:
+    client = httpx.Client(base_url=studio.url)
+    form = page_form(client, 1)
+    assert client.post("/episodes/1/lines", data={**form, "csrf": "forged"}).status_code == 403
+    no_cookie = httpx.Client(base_url=studio.url)
+    assert no_cookie.post("/episodes/1/lines", data=form).status_code == 403
+    cross = client.post("/episodes/1/lines", data=form, headers={"Origin": "http://evil.example"})
+    assert cross.status_code == 403 and "cross-site" in cross.text
+    assert client.post("/language", data={"language": "zh"}).status_code == 403  # no token in the form
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%2Fetc%2Fpasswd",
+        "episodes/../../x",
+        "nothing-here.png",
+        "outside",
+    ],
+)
+def test_files_outside_the_project_are_never_served(studio: Served, project: Path, path: str) -> None:
+    (project / "outside").symlink_to("/etc/passwd")
+    answer = httpx.get(studio.url + "files/" + path)
+    assert answer.status_code == 404 and "root:" not in answer.text
+    assert httpx.get(studio.url + "files/bible.yaml").status_code == 200
+
+
+def test_bodies_over_the_limit_are_refused(studio: Served) -> None:
+    client = httpx.Client(base_url=studio.url)
+    form = page_form(client, 1)
+    big = client.post("/episodes/1/lines", data={**form, "text": "x" * (MAX_BODY_BYTES + 1)})
+    assert big.status_code == 413 and "at most" in big.text
+
+
+def test_the_language_switch_sets_the_page_language(studio: Served) -> None:
+    client = httpx.Client(base_url=studio.url)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text).group(1)  # type: ignore[union-attr]
+    switched = client.post("/language", data={"csrf": csrf, "language": "zh", "back": "/episodes/1"})
+    assert switched.status_code == 303 and switched.headers["location"] == "/episodes/1"
+    page = client.get("/episodes/1").text
+    assert '<html lang="zh">' in page and "第1集" in page and "保存" in page
+    assert (
+        client.post("/language", data={"csrf": csrf, "language": "en", "back": "//evil.example"}).headers["location"]
+        == "/"
+    )
+
+
+def test_off_loopback_every_request_needs_the_token(project: Path) -> None:
+    with running(project, host="0.0.0.0") as served:
+        assert served.token and f"token={served.token}" in served.url
+        base = served.url.split("?")[0].replace("0.0.0.0", "127.0.0.1")
+        refused = httpx.get(base)
+        assert refused.status_code == 401 and "access token" in refused.text
+        assert httpx.get(base + "files/bible.yaml").status_code == 401
+        assert httpx.get(base, params={"token": "wrong"}).status_code == 401
+        client = httpx.Client()
+        assert client.get(base, params={"token": served.token}).status_code == 200
+        assert client.get(base + "episodes/1").status_code == 200  # the cookie carries it from then on
+
+
+def test_the_command_refuses_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
+    result = run_cli("studio", tmp_path, "--no-open")
+    assert result.code != 0 and "not a microdrama project" in result.err and "Traceback" not in result.err
