@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -183,3 +184,21 @@ def test_off_loopback_every_request_needs_the_token(project: Path) -> None:
 def test_the_command_refuses_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
     result = run_cli("studio", tmp_path, "--no-open")
     assert result.code != 0 and "not a microdrama project" in result.err and "Traceback" not in result.err
+
+
+def test_each_page_links_a_chinese_font_cut_to_its_characters(studio: Served) -> None:
+    from fontTools.ttLib import TTFont
+
+    client = httpx.Client(base_url=studio.url)
+    html = client.get("/episodes/1").text
+    key = re.search(r'href="/fonts/(\w+)\.css"', html).group(1)  # type: ignore[union-attr]
+    css = client.get(f"/fonts/{key}.css")
+    assert "unicode-range:U+2E80-9FFF" in css.text and 'local("Noto Sans CJK SC")' in css.text
+    woff = client.get(f"/fonts/{key}.woff")
+    assert woff.status_code == 200 and woff.headers["content-type"] == "font/woff"
+    assert "immutable" in woff.headers["cache-control"] and 10_000 < len(woff.content) < 1_000_000
+    cmap = TTFont(io.BytesIO(woff.content)).getBestCmap()
+    title = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)  # type: ignore[union-attr]
+    assert all(ord(ch) in cmap for ch in title if ord(ch) >= 0x2E80)
+    assert client.get("/fonts/0123456789abcdef0123.woff").status_code == 404  # never seen
+    assert client.get("/fonts/..%2F..%2Fbible.woff").status_code == 404

@@ -17,6 +17,7 @@ from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.studio import i18n
 from microdrama.studio.edits import ConflictError, LineEdit, ShotEdit, edit_line, edit_shot
+from microdrama.studio.fonts import FontSubsets
 from microdrama.studio.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -34,11 +35,20 @@ from microdrama.studio.security import (
 from microdrama.studio.state import ProjectState
 
 ASSETS = Path(__file__).resolve().parent.parent / "data" / "studio"
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}  # content-addressed
+# The Chinese face comes first in the style sheet but only for these code points, and a
+# machine with one of these fonts uses its own (nothing is downloaded).
+CJK_RANGES = "U+2E80-9FFF,U+F900-FAFF,U+FF00-FFEF,U+3000-303F,U+2018-201D,U+2026"
+LOCAL_CJK = ",".join(
+    f'local("{name}")'
+    for name in ("PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei")
+)
 
 
 def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
     """The studio over the project at `root`. With `access_token`, every request must carry it."""
     state = ProjectState(root)
+    fonts = FontSubsets(state.project.build_dir / "cache" / "studio-fonts")
     app = FastAPI(
         title="microdrama studio",
         version=__version__,
@@ -48,6 +58,7 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
         dependencies=[Depends(_csrf_checked)],
     )
     templates = Jinja2Templates(directory=ASSETS / "templates")  # autoescapes .html: script text stays text
+    pages = Pages(templates, fonts)
     app.mount("/static", StaticFiles(directory=ASSETS / "static"), name="static")
 
     @app.middleware("http")
@@ -55,7 +66,7 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
         if access_token is not None:
             given = request.query_params.get(TOKEN_PARAM) or request.cookies.get(TOKEN_COOKIE)
             if not same_token(given, access_token):
-                return _page(templates, request, "forbidden.html", {}, status=401)
+                return pages.render(request, "forbidden.html", {}, status=401)
         if request.method not in SAFE_METHODS and not origin_allowed(
             request.headers.get("origin"), request.headers.get("host")
         ):
@@ -83,11 +94,11 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def board(request: Request) -> Response:
         bible = state.bible()
-        return _page(templates, request, "board.html", {"series": bible.series, "cards": state.cards()})
+        return pages.render(request, "board.html", {"series": bible.series, "cards": state.cards()})
 
     @app.get("/episodes/{number}", response_class=HTMLResponse)
     def episode_page(request: Request, number: int, saved: str = "") -> Response:
-        return _episode(templates, state, request, number, notice="saved" if saved else "")
+        return _episode(pages, state, request, number, notice="saved" if saved else "")
 
     @app.post("/episodes/{number}/lines")
     def save_line(
@@ -101,7 +112,7 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
         emotion: Annotated[str, Form()],
     ) -> Response:
         edit = LineEdit(shot=shot, index=index, text=text, speaker=speaker, emotion=emotion)
-        return _save(templates, state, request, number, lambda: edit_line(state.project, number, version, edit))
+        return _save(pages, state, request, number, lambda: edit_line(state.project, number, version, edit))
 
     @app.post("/episodes/{number}/shots")
     def save_shot(
@@ -113,7 +124,7 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
         description: Annotated[str, Form()] = "",
     ) -> Response:
         edit = ShotEdit(shot=shot, framing=framing, description=description)
-        return _save(templates, state, request, number, lambda: edit_shot(state.project, number, version, edit))
+        return _save(pages, state, request, number, lambda: edit_shot(state.project, number, version, edit))
 
     @app.get("/files/{path:path}")
     def project_file(path: str) -> Response:
@@ -133,6 +144,22 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(i18n.LANGUAGE_COOKIE, chosen, samesite="strict", max_age=365 * 24 * 3600)
         return response
+
+    @app.get("/fonts/{key}.css")
+    def font_css(key: str) -> Response:
+        css = (
+            '@font-face{font-family:"microdrama-cjk";'
+            f'src:{LOCAL_CJK},url("/fonts/{quote(key)}.woff") format("woff");'
+            f"unicode-range:{CJK_RANGES};font-weight:100 900;font-display:swap}}"
+        )
+        return Response(css, media_type="text/css", headers=IMMUTABLE)
+
+    @app.get("/fonts/{key}.woff")
+    def font_woff(key: str) -> Response:
+        data = fonts.woff(key) if key.isalnum() else None
+        if data is None:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return Response(data, media_type="font/woff", headers=IMMUTABLE)
 
     @app.exception_handler(MicrodramaError)
     async def project_problem(request: Request, error: MicrodramaError) -> Response:
@@ -162,29 +189,35 @@ def _language(request: Request) -> str:
     return i18n.pick_language(request.cookies.get(i18n.LANGUAGE_COOKIE), request.headers.get("accept-language"))
 
 
-def _page(
-    templates: Jinja2Templates, request: Request, name: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    language = _language(request)
-    return templates.TemplateResponse(
-        request,
-        name,
-        {
-            **context,
-            "lang": language,
-            "other_lang": "en" if language == "zh" else "zh",
-            "t": lambda key, **values: i18n.translate(key, language, **values),
-            "csrf": getattr(request.state, "csrf", ""),
-            "csrf_field": CSRF_FIELD,
-            "here": request.url.path,
-            "file_url": lambda path: "/files/" + quote(path),
-        },
-        status_code=status,
-    )
+class Pages:
+    """Renders the templates, with the page's own Chinese font subset linked in."""
+
+    def __init__(self, templates: Jinja2Templates, fonts: FontSubsets) -> None:
+        self.templates = templates
+        self.fonts = fonts
+
+    def render(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+        language = _language(request)
+        html = self.templates.get_template(name).render(
+            {
+                **context,
+                "lang": language,
+                "other_lang": "en" if language == "zh" else "zh",
+                "t": lambda key, **values: i18n.translate(key, language, **values),
+                "csrf": getattr(request.state, "csrf", ""),
+                "csrf_field": CSRF_FIELD,
+                "here": request.url.path,
+                "file_url": lambda path: "/files/" + quote(path),
+            }
+        )
+        key = self.fonts.key_for(html)
+        if key is not None:  # a Chinese face cut to this page's characters, for machines without one
+            html = html.replace("</head>", f'<link rel="stylesheet" href="/fonts/{key}.css">\n</head>', 1)
+        return HTMLResponse(html, status_code=status)
 
 
 def _episode(
-    templates: Jinja2Templates,
+    pages: Pages,
     state: ProjectState,
     request: Request,
     number: int,
@@ -195,7 +228,7 @@ def _episode(
 ) -> Response:
     path = state.project.episodes_dir / f"{number:03d}.yaml"
     if not path.is_file():
-        return _page(templates, request, "error.html", {"message": f"episode {number} does not exist"}, status=404)
+        return pages.render(request, "error.html", {"message": f"episode {number} does not exist"}, status=404)
     episode, version = state.episode(number)
     bible = state.bible()
     video = state.project.out_dir / f"ep{number:03d}.mp4"
@@ -213,21 +246,21 @@ def _episode(
         "notice": notice,
         "problem": problem,
     }
-    return _page(templates, request, "episode.html", context, status=status)
+    return pages.render(request, "episode.html", context, status=status)
 
 
-def _save(templates: Jinja2Templates, state: ProjectState, request: Request, number: int, save: Any) -> Response:
+def _save(pages: Pages, state: ProjectState, request: Request, number: int, save: Any) -> Response:
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
         version = save()
     except ConflictError as error:
         if wants_json:
             return JSONResponse({"error": str(error), "conflict": True}, status_code=409)
-        return _episode(templates, state, request, number, problem=str(error), status=409)
+        return _episode(pages, state, request, number, problem=str(error), status=409)
     except ValidationError as error:
         if wants_json:
             return JSONResponse({"error": str(error)}, status_code=422)
-        return _episode(templates, state, request, number, problem=str(error), status=422)
+        return _episode(pages, state, request, number, problem=str(error), status=422)
     if wants_json:
         return JSONResponse({"version": version})
     return RedirectResponse(f"/episodes/{number}?saved=1", status_code=303)
