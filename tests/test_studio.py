@@ -202,3 +202,14 @@ def test_each_page_links_a_chinese_font_cut_to_its_characters(studio: Served) ->
     assert all(ord(ch) in cmap for ch in title if ord(ch) >= 0x2E80)
     assert client.get("/fonts/0123456789abcdef0123.woff").status_code == 404  # never seen
     assert client.get("/fonts/..%2F..%2Fbible.woff").status_code == 404
+
+
+def test_build_requests_that_cannot_run_say_why(studio: Served) -> None:
+    client = httpx.Client(base_url=studio.url)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/build").text).group(1)  # type: ignore[union-attr]
+    bad = client.post("/builds", data={"csrf": csrf, "episodes": "1; rm -rf /"})
+    assert bad.status_code == 422 and "choose an episode number or all" in bad.text
+    assert client.get("/builds/nope").status_code == 404
+    assert client.get("/builds/nope/events").status_code == 404
+    assert client.get("/episodes/1/storyboard").status_code == 200  # not built yet: says so
+    assert "microdrama build" in client.get("/episodes/1/storyboard").text

@@ -3,6 +3,7 @@ served on 127.0.0.1. Screenshots of each view go to tests/artifacts/ (not commit
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,3 +130,39 @@ def test_without_javascript_the_forms_still_save(browser: Browser, studio: tuple
     expect(page.locator(".notice.ok")).to_be_visible()
     assert "没有脚本也能保存" in (project / "episodes" / "003.yaml").read_text(encoding="utf-8")
     context.close()
+
+
+def test_build_one_episode_watch_it_finish_and_play_it(browser: Browser, studio: tuple[Served, Path]) -> None:
+    served, project = studio
+    page = browser.new_page()
+    page.goto(served.url + "build")
+    page.locator("#build-form select[name=episodes]").select_option("1")
+    page.locator("#build-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r".*/builds/\w+$"))
+    expect(page.locator("#job-events li").first).to_be_visible()
+    shot(page, "build-running")
+    expect(page.locator("#job-state")).to_have_attribute("data-state", "done", timeout=300_000)
+    assert (project / "build" / "out" / "ep001.mp4").is_file()
+    shot(page, "build-done")
+    page.locator("#job-open a").click()
+    video = page.locator("#episode-video")
+    expect(video).to_be_visible()
+    assert video.locator("track").count() >= 1
+    duration = page.evaluate(
+        """async () => {
+            const video = document.getElementById("episode-video");
+            video.muted = true;
+            await video.play();
+            await new Promise((done) => setTimeout(done, 1500));
+            video.pause();
+            return [video.duration, video.currentTime];
+        }"""
+    )
+    assert duration[0] > 10 and duration[1] > 0.5  # it played
+    shot(page, "player")
+    page.goto(served.url + "episodes/1/storyboard")
+    frames = page.locator("li.frame")
+    assert frames.count() >= 3
+    expect(frames.first.locator("img")).to_have_js_property("complete", True)
+    assert frames.first.locator("img").evaluate("img => img.naturalWidth") > 0
+    shot(page, "storyboard")

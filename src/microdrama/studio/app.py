@@ -3,12 +3,15 @@ and a small script that saves without reloading when it can."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any, get_args
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -18,6 +21,7 @@ from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.studio import i18n
 from microdrama.studio.edits import ConflictError, LineEdit, ShotEdit, edit_line, edit_shot
 from microdrama.studio.fonts import FontSubsets
+from microdrama.studio.jobs import Builds, Job
 from microdrama.studio.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -35,6 +39,7 @@ from microdrama.studio.security import (
 from microdrama.studio.state import ProjectState
 
 ASSETS = Path(__file__).resolve().parent.parent / "data" / "studio"
+NO_CACHE = {"Cache-Control": "no-cache"}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}  # content-addressed
 # The Chinese face comes first in the style sheet but only for these code points, and a
 # machine with one of these fonts uses its own (nothing is downloaded).
@@ -45,7 +50,7 @@ LOCAL_CJK = ",".join(
 )
 
 
-def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
+def create_app(root: Path, *, access_token: str | None = None, build_executor: str = "local") -> FastAPI:
     """The studio over the project at `root`. With `access_token`, every request must carry it."""
     state = ProjectState(root)
     fonts = FontSubsets(state.project.build_dir / "cache" / "studio-fonts")
@@ -59,6 +64,7 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
     )
     templates = Jinja2Templates(directory=ASSETS / "templates")  # autoescapes .html: script text stays text
     pages = Pages(templates, fonts)
+    builds = Builds(root, executor=build_executor)
     app.mount("/static", StaticFiles(directory=ASSETS / "static"), name="static")
 
     @app.middleware("http")
@@ -100,6 +106,15 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
     def episode_page(request: Request, number: int, saved: str = "") -> Response:
         return _episode(pages, state, request, number, notice="saved" if saved else "")
 
+    @app.get("/episodes/{number}/storyboard", response_class=HTMLResponse)
+    def storyboard(request: Request, number: int) -> Response:
+        episode, _ = state.episode(number)
+        timeline = state.timeline(number)
+        shots = {shot.id: shot for shot in episode.shots()}
+        frames = [(clip, shots.get(clip.shot)) for clip in timeline.clips] if timeline else []
+        context = {"episode": episode, "frames": frames, "bible": state.bible()}
+        return pages.render(request, "storyboard.html", context)
+
     @app.post("/episodes/{number}/lines")
     def save_line(
         request: Request,
@@ -125,6 +140,34 @@ def create_app(root: Path, *, access_token: str | None = None) -> FastAPI:
     ) -> Response:
         edit = ShotEdit(shot=shot, framing=framing, description=description)
         return _save(pages, state, request, number, lambda: edit_shot(state.project, number, version, edit))
+
+    @app.get("/build", response_class=HTMLResponse)
+    def build_page(request: Request) -> Response:
+        numbers = [episode.number for episode in state.episodes()]
+        return pages.render(request, "build.html", {"numbers": numbers, "jobs": builds.recent()})
+
+    @app.post("/builds")
+    def start_build(episodes: Annotated[str, Form()] = "all") -> Response:
+        chosen = None if episodes == "all" else episodes
+        if chosen is not None and not chosen.isdigit():
+            raise ValidationError(f"choose an episode number or all, not {episodes!r}")
+        job = builds.start(chosen)
+        return RedirectResponse(f"/builds/{job.id}", status_code=303)
+
+    @app.get("/builds/{job_id}", response_class=HTMLResponse)
+    def build_job(request: Request, job_id: str) -> Response:
+        job = builds.get(job_id)
+        if job is None:
+            return pages.render(request, "error.html", {"message": "no such build (the studio was restarted?)"}, 404)
+        return pages.render(request, "job.html", {"job": job})
+
+    @app.get("/builds/{job_id}/events")
+    async def build_events(request: Request, job_id: str) -> Response:
+        job = builds.get(job_id)
+        if job is None:
+            return Response("no such build", status_code=404, media_type="text/plain")
+        start = int(request.headers.get("last-event-id", "-1")) + 1
+        return StreamingResponse(_follow(job, start), media_type="text/event-stream", headers=NO_CACHE)
 
     @app.get("/files/{path:path}")
     def project_file(path: str) -> Response:
@@ -187,6 +230,20 @@ async def _csrf_checked(request: Request) -> None:
 
 def _language(request: Request) -> str:
     return i18n.pick_language(request.cookies.get(i18n.LANGUAGE_COOKIE), request.headers.get("accept-language"))
+
+
+async def _follow(job: Job, start: int) -> AsyncIterator[str]:
+    """The job's events from `start` on, as server-sent events, until it has finished."""
+    sent = start
+    while True:
+        finished = job.state != "running"  # read before the events: see _finish
+        while sent < len(job.events):
+            yield f"id: {sent}\ndata: {json.dumps(job.events[sent], ensure_ascii=False)}\n\n"
+            sent += 1
+        if finished:
+            return
+        yield ": waiting\n\n"  # a comment line keeps proxies from closing an idle stream
+        await asyncio.sleep(0.5)
 
 
 class Pages:

@@ -43,6 +43,21 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 中文)
         "请打开运行 `microdrama studio` 的终端里显示的网址。",
     ),
     "not_found": ("Not found", "未找到"),
+    "build": ("Build", "渲染"),
+    "storyboard": ("Storyboard", "分镜"),
+    "build_what": ("Episodes to build", "要渲染的集数"),
+    "all": ("all", "全部"),
+    "start_build": ("Start the build", "开始渲染"),
+    "recent_builds": ("Builds started here", "本页启动的渲染"),
+    "running": ("running", "进行中"),
+    "done": ("done", "完成"),
+    "failed": ("failed", "失败"),
+    "progress": ("Progress", "进度"),
+    "open_episode": ("Open the episode", "打开该集"),
+    "build_note": (
+        "The same build as `microdrama build`: only what is missing or stale is made.",
+        "与 `microdrama build` 相同：只生成缺失或过期的部分。",
+    ),
 }
 
 

@@ -84,7 +84,7 @@ class ProjectState:
                     minutes=round(episode.seconds / 60, 1),
                     built=stem.with_suffix(".mp4").is_file(),
                     localized=localized.get(episode.number, []),
-                    thumbnail=self._thumbnail(stem.with_suffix(".timeline.json"), episode.hook.shot),
+                    thumbnail=self._thumbnail(episode.number, episode.hook.shot),
                     metrics=metrics.get(episode.number, {}),
                 )
             )
@@ -110,14 +110,22 @@ class ProjectState:
                         found.setdefault(int(path.stem), []).append(language.name)
         return found
 
-    def _thumbnail(self, timeline_path: Path, shot: str) -> str | None:
-        if not timeline_path.is_file():
+    def timeline(self, number: int) -> Timeline | None:
+        """The built timeline of an episode (None before its first build, or if unreadable)."""
+        path = self.project.out_dir / f"ep{number:03d}.timeline.json"
+        if not path.is_file():
             return None
         try:
-            timeline = self._cached(
-                timeline_path, lambda p: Timeline.model_validate_json(p.read_text(encoding="utf-8"))
+            timeline: Timeline = self._cached(
+                path, lambda p: Timeline.model_validate_json(p.read_text(encoding="utf-8"))
             )
         except ValueError:
+            return None
+        return timeline
+
+    def _thumbnail(self, number: int, shot: str) -> str | None:
+        timeline = self.timeline(number)
+        if timeline is None:
             return None
         clip = next((c for c in timeline.clips if c.shot == shot), timeline.clips[0])
         return str(clip.image)

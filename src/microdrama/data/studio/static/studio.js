@@ -36,3 +36,33 @@
     });
   });
 })();
+
+// A running build: follow its events (server-sent) and update the page as they come.
+(function () {
+  const list = document.getElementById("job-events");
+  if (!list || list.dataset.running !== "yes") return;
+  const seen = new Set([...list.children].map((item) => item.dataset.n));
+  const state = document.getElementById("job-state");
+  const source = new EventSource(list.dataset.stream);
+  source.onmessage = (message) => {
+    const event = JSON.parse(message.data);
+    if (seen.has(String(event.n))) return;
+    seen.add(String(event.n));
+    const item = document.createElement("li");
+    item.dataset.n = event.n;
+    let text = `${event.at} s · ${event.type}`;
+    if (event.stage) text += ` · ${event.stage} ${event.done}/${event.total}`;
+    if (event.number) text += ` · ${event.number} ${event.status}`;
+    if (event.outcome) text += ` · ${event.outcome}`;
+    item.textContent = text;  // text, never HTML: messages can quote scripts
+    list.appendChild(item);
+    if (event.type === "finished") {
+      source.close();
+      state.dataset.state = event.state;
+      state.className = "notice " + (event.state === "done" ? "ok" : "bad");
+      state.textContent = event.state + " · " + event.outcome;
+      const open = document.getElementById("job-open");
+      if (open && event.state === "done") open.hidden = false;
+    }
+  };
+})();
