@@ -213,3 +213,25 @@ def test_build_requests_that_cannot_run_say_why(studio: Served) -> None:
     assert client.get("/builds/nope/events").status_code == 404
     assert client.get("/episodes/1/storyboard").status_code == 200  # not built yet: says so
     assert "microdrama build" in client.get("/episodes/1/storyboard").text
+
+
+def test_the_report_page_totals_the_ledger_per_episode_and_provider(studio: Served, project: Path) -> None:
+    from microdrama.build.ledger import Ledger
+
+    client = httpx.Client(base_url=studio.url)
+    assert "No AI calls recorded" in client.get("/report").text
+    book = Ledger(project / "build" / "ledger.sqlite")
+    common = {"run_id": "r1", "started": 1.0, "stage": "script", "kind": "openai", "model": "m", "capability": "text",
+              "request_key": "k", "attempt": 1, "status": "ok", "currency": "USD"}  # fmt: skip
+    book.record(**common, episode=1, provider="deepseek", prompt_tokens=100, completion_tokens=50, cost=0.25)
+    book.record(**common, episode=1, provider="deepseek", prompt_tokens=10, completion_tokens=5, cost=0.05)
+    book.record(**common, episode=None, provider="<b>qwen</b>", prompt_tokens=1, completion_tokens=1, cost=0.5)
+    page = client.get("/report").text
+    assert "0.3000 USD" in page and "165" in page  # episode 1, deepseek: two calls added up
+    assert "0.8000 USD" in page and "&lt;b&gt;qwen&lt;/b&gt;" in page and "<b>qwen" not in page
+    assert "microdrama evaluate" in page  # no report yet: says how to make one
+    assert run_cli("evaluate", project).code == 0
+    assert 'id="report-link"' in client.get("/report").text
+    served_report = client.get("/files/build/out/report.html")
+    assert served_report.status_code == 200 and "script-src" not in served_report.headers["content-security-policy"]
+    assert "sandbox" in served_report.headers["content-security-policy"]

@@ -36,10 +36,11 @@ from microdrama.studio.security import (
     origin_allowed,
     same_token,
 )
-from microdrama.studio.state import ProjectState
+from microdrama.studio.state import ProjectState, ledger_summary
 
 ASSETS = Path(__file__).resolve().parent.parent / "data" / "studio"
 NO_CACHE = {"Cache-Control": "no-cache"}
+FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self'; sandbox"
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}  # content-addressed
 # The Chinese face comes first in the style sheet but only for these code points, and a
 # machine with one of these fonts uses its own (nothing is downloaded).
@@ -169,6 +170,12 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
         start = int(request.headers.get("last-event-id", "-1")) + 1
         return StreamingResponse(_follow(job, start), media_type="text/event-stream", headers=NO_CACHE)
 
+    @app.get("/report", response_class=HTMLResponse)
+    def report_page(request: Request) -> Response:
+        built = state.project.out_dir / "report.html"
+        page = state.project.display(built) if built.is_file() else None
+        return pages.render(request, "report.html", {"report": page, "ledger": ledger_summary(state.project.root)})
+
     @app.get("/files/{path:path}")
     def project_file(path: str) -> Response:
         """Frames, videos and subtitles of the project, never a file outside it."""
@@ -176,7 +183,8 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
             target = confined(state.project.root, path)
         except PathRefused:
             return Response("not found", status_code=404, media_type="text/plain")
-        return FileResponse(target)
+        # The evaluation report styles itself inline and runs no script; nothing else may run either.
+        return FileResponse(target, headers={"Content-Security-Policy": FILE_POLICY})
 
     @app.post("/language")
     def switch_language(

@@ -141,3 +141,41 @@ class ProjectState:
 
         text = self._cached(path, lambda p: source_text(p)[0])
         return str(text[span.start : span.end]).strip()
+
+
+@dataclass
+class LedgerLine:
+    episode: str  # "3", or "series" for calls outside an episode (the bible, the outline)
+    provider: str
+    calls: int
+    tokens: int
+    cost: float
+    currency: str
+
+
+@dataclass
+class LedgerSummary:
+    lines: list[LedgerLine]
+    totals: dict[str, float]  # currency -> total
+    calls: int
+
+
+def ledger_summary(root: Path) -> LedgerSummary:
+    """The cost ledger's AI calls, totalled per episode and provider, and per currency."""
+    from microdrama import api
+
+    grouped: dict[tuple[str, str, str], LedgerLine] = {}
+    totals: dict[str, float] = {}
+    calls = api.ledger(root)
+    for call in calls:
+        episode = str(call.episode) if call.episode is not None else "series"
+        key = (episode, call.provider, call.currency)
+        line = grouped.setdefault(key, LedgerLine(episode, call.provider, 0, 0, 0.0, call.currency))
+        line.calls += 1
+        line.tokens += call.prompt_tokens + call.completion_tokens
+        line.cost += call.cost
+        totals[call.currency] = totals.get(call.currency, 0.0) + call.cost
+    order = sorted(
+        grouped.values(), key=lambda row: (row.episode != "series", int(row.episode) if row.episode.isdigit() else 0)
+    )
+    return LedgerSummary(lines=order, totals=totals, calls=len(calls))
