@@ -235,3 +235,12 @@ def test_the_report_page_totals_the_ledger_per_episode_and_provider(studio: Serv
     served_report = client.get("/files/build/out/report.html")
     assert served_report.status_code == 200 and "script-src" not in served_report.headers["content-security-policy"]
     assert "sandbox" in served_report.headers["content-security-policy"]
+
+
+def test_a_broken_episode_file_is_reported_with_its_line_not_a_crash(studio: Served, project: Path) -> None:
+    path = project / "episodes" / "002.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("scenes:", "scenes: [oops", 1), encoding="utf-8")
+    for url in ("/", "/episodes/2"):
+        answer = httpx.get(studio.url + url.lstrip("/"))
+        assert answer.status_code == 422 and "episodes/002.yaml" in answer.text and "YAML syntax error" in answer.text
+    assert httpx.get(studio.url + "episodes/1").status_code == 200  # the others still open

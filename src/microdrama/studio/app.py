@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any, get_args
@@ -54,6 +55,7 @@ LOCAL_CJK = ",".join(
 def create_app(root: Path, *, access_token: str | None = None, build_executor: str = "local") -> FastAPI:
     """The studio over the project at `root`. With `access_token`, every request must carry it."""
     state = ProjectState(root)
+    threading.Thread(target=state.warm_up, daemon=True, name="studio-warm-up").start()
     fonts = FontSubsets(state.project.build_dir / "cache" / "studio-fonts")
     app = FastAPI(
         title="microdrama studio",

@@ -9,12 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from microdrama.model.bible import Bible
 from microdrama.model.common import SourceSpan
+from microdrama.model.migrate import migrate
 from microdrama.model.script import Episode
-from microdrama.project.folder import Project
+from microdrama.project.folder import Project, check_references
 from microdrama.studio.edits import file_version
 from microdrama.timeline.model import Timeline
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -52,6 +57,13 @@ class ProjectState:
             self._parsed[path] = (key, value)
         return value
 
+    def warm_up(self) -> None:
+        """Parse every episode now (called in a background thread when the studio starts)."""
+        try:
+            self.episodes()
+        except Exception:  # a broken file is reported when a page asks for it, with its line
+            return
+
     def bible(self) -> Bible:
         return self._cached(self.project.bible_path, lambda _: self.project.load_bible())  # type: ignore[no-any-return]
 
@@ -59,13 +71,25 @@ class ProjectState:
         """The episode and the version of its file (for the save's conflict check)."""
         path = self.project.episodes_dir / f"{number:03d}.yaml"
         bible = self.bible()
-        episode = self._cached(path, lambda p: self.project.load_episode(p, bible))
+        episode = self._cached(path, lambda p: self._load_episode(p, bible))
         return episode, file_version(path)
 
     def episodes(self) -> list[Episode]:
         bible = self.bible()
-        loaded = [self._cached(p, lambda q: self.project.load_episode(q, bible)) for p in self.project.episode_paths()]
+        loaded = [self._cached(p, lambda q: self._load_episode(q, bible)) for p in self.project.episode_paths()]
         return sorted(loaded, key=lambda e: e.number)
+
+    def _load_episode(self, path: Path, bible: Bible) -> Episode:
+        """PyYAML's C parser first (ten times faster than the round-trip parser the CLI uses
+        to keep comments and name lines in errors); any doubt, and the project's own loader
+        reads the file again and reports the problem with its line."""
+        try:
+            document = yaml.load(path.read_bytes(), Loader=_FAST_LOADER)
+            episode = Episode.model_validate(migrate(dict(document), "episode"))
+            check_references(episode, bible, document, self.project.display(path))
+            return episode
+        except Exception:
+            return self.project.load_episode(path, bible)
 
     def cards(self) -> list[EpisodeCard]:
         out = self.project.out_dir
