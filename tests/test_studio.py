@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -244,3 +245,56 @@ def test_a_broken_episode_file_is_reported_with_its_line_not_a_crash(studio: Ser
         answer = httpx.get(studio.url + url.lstrip("/"))
         assert answer.status_code == 422 and "episodes/002.yaml" in answer.text and "YAML syntax error" in answer.text
     assert httpx.get(studio.url + "episodes/1").status_code == 200  # the others still open
+
+
+def localize_by_hand(project: Path) -> str:
+    """An English translation of episode 1 written as a translator would (no model), with a
+    glossary entry and a QC report; returns the id of the first line."""
+    from microdrama.localize.glossary import save_glossary
+    from microdrama.localize.languages import language
+    from microdrama.localize.model import EpisodeTranslation, Glossary, GlossaryEntry, TranslatedLine
+    from microdrama.localize.series import save_translation
+    from microdrama.project.folder import Project
+
+    target = language("en")
+    folder = Project.open(project)
+    episode = folder.load_episode(project / "episodes" / "001.yaml", folder.load_bible())
+    ids = [(f"{shot.id}.{i}", line.text) for shot in episode.shots() for i, line in enumerate(shot.lines)]
+    first_id, first_text = ids[0]
+    term = first_text[:2]
+    save_glossary(
+        project, Glossary(language="en", entries=[GlossaryEntry(source=term, kind="term", target="Mark")]), target
+    )
+    lines = [
+        TranslatedLine(id=line_id, source=text, text=f"Mark <i>says</i> {n}") for n, (line_id, text) in enumerate(ids)
+    ]
+    save_translation(project, EpisodeTranslation(episode=1, language="en", lines=lines), target)
+    violation = {"episode": 1, "cue": f"{first_id}#0", "rule": "reading-speed", "detail": "21 cps, at most 17"}
+    qc = {"language": "en", "violations": [violation]}
+    (project / "build" / "out" / "en").mkdir(parents=True, exist_ok=True)
+    (project / "build" / "out" / "en" / "qc.json").write_text(json.dumps(qc), encoding="utf-8")
+    return first_id
+
+
+def test_localization_review_marks_terms_lists_qc_and_records_an_approval(studio: Served, project: Path) -> None:
+    first_id = localize_by_hand(project)
+    client = httpx.Client(base_url=studio.url)
+    page = client.get("/localize/en/1").text
+    assert page.count("<mark>Mark</mark>") >= 1 and "<mark>" in page.split(f'id="l-{first_id}"')[1].split("</td>")[1]
+    assert "&lt;i&gt;says&lt;/i&gt;" in page and "<i>says" not in page
+    assert "reading-speed" in page and "21 cps" in page and 'class="flagged"' in page
+    assert 'class="tag lang">en</span>' in client.get("/").text
+    assert 'href="/localize/en/1"' in client.get("/episodes/1").text
+    version = re.search(r'name="version" value="(\w+)"', page).group(1)  # type: ignore[union-attr]
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    approved = client.post("/localize/en/1/approve", data={"csrf": csrf, "version": version, "by": "Ann"})
+    assert approved.status_code == 303
+    assert "Approved by Ann" in client.get("/localize/en/1").text and "en ✓" in client.get("/").text
+    path = project / "localize" / "en" / "001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("says", "whispers", 1), encoding="utf-8")
+    assert "changed since it was approved" in client.get("/localize/en/1").text
+    assert "en ✓" not in client.get("/").text
+    stale = client.post("/localize/en/1/approve", data={"csrf": csrf, "version": version, "by": "Ann"})
+    assert stale.status_code == 422 and "changed since you opened it" in stale.text
+    assert client.get("/localize/xx/1").status_code == 422  # no such localization: says what to run
+    assert client.get("/localize/en/2").status_code == 422

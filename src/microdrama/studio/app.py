@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from microdrama import __version__
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
-from microdrama.studio import i18n
+from microdrama.studio import i18n, review_l10n
 from microdrama.studio.edits import ConflictError, LineEdit, ShotEdit, edit_line, edit_shot
 from microdrama.studio.fonts import FontSubsets
 from microdrama.studio.jobs import Builds, Job
@@ -143,6 +143,19 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
     ) -> Response:
         edit = ShotEdit(shot=shot, framing=framing, description=description)
         return _save(pages, state, request, number, lambda: edit_shot(state.project, number, version, edit))
+
+    @app.get("/localize/{code}/{number}", response_class=HTMLResponse)
+    def localization_review(request: Request, code: str, number: int) -> Response:
+        reviewed = review_l10n.review(state.project, code, number)
+        episode, _ = state.episode(number)
+        return pages.render(request, "l10n.html", {"review": reviewed, "episode": episode})
+
+    @app.post("/localize/{code}/{number}/approve")
+    def approve_localization(
+        code: str, number: int, version: Annotated[str, Form()], by: Annotated[str, Form()] = ""
+    ) -> Response:
+        review_l10n.approve(state.project, code, number, version, by)
+        return RedirectResponse(f"/localize/{quote(code)}/{number}", status_code=303)
 
     @app.get("/build", response_class=HTMLResponse)
     def build_page(request: Request) -> Response:
@@ -312,6 +325,11 @@ def _episode(
         "subtitles": [(state.project.display(p), p.name.split(".")[1]) for p in subtitles],
         "notice": notice,
         "problem": problem,
+        "translations": [
+            code
+            for code in review_l10n.languages_of(state.project)
+            if (state.project.root / "localize" / code / f"{number:03d}.yaml").is_file()
+        ],
     }
     return pages.render(request, "episode.html", context, status=status)
 

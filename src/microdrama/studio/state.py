@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from microdrama.errors import MicrodramaError
 from microdrama.model.bible import Bible
 from microdrama.model.common import SourceSpan
 from microdrama.model.migrate import migrate
@@ -31,7 +32,7 @@ class EpisodeCard:
     is_paywall: bool
     minutes: float
     built: bool
-    localized: list[str]
+    localized: list[tuple[str, bool]]  # language code, approved (for the file as it is now)
     thumbnail: str | None  # project-relative frame of the hook shot, once built
     metrics: dict[str, Any] = field(default_factory=dict)  # from build/out/report.json, if evaluated
 
@@ -124,14 +125,19 @@ class ProjectState:
         except (ValueError, KeyError, TypeError, AttributeError):
             return {}  # a report from another version, or half-written: the board shows no numbers
 
-    def _localized(self) -> dict[int, list[str]]:
-        found: dict[int, list[str]] = {}
-        folder = self.project.root / "localize"
-        if folder.is_dir():
-            for language in sorted(p for p in folder.iterdir() if p.is_dir()):
-                for path in language.glob("*.yaml"):
-                    if path.stem.isdigit():
-                        found.setdefault(int(path.stem), []).append(language.name)
+    def _localized(self) -> dict[int, list[tuple[str, bool]]]:
+        from microdrama.studio.review_l10n import approved_versions, languages_of
+
+        found: dict[int, list[tuple[str, bool]]] = {}
+        for code in languages_of(self.project):
+            try:
+                approved = approved_versions(self.project, code)
+            except MicrodramaError:
+                approved = {}  # a folder that is not a language microdrama knows: listed, never approved
+            for path in sorted((self.project.root / "localize" / code).glob("*.yaml")):
+                if path.stem.isdigit():
+                    number = int(path.stem)
+                    found.setdefault(number, []).append((code, approved.get(number, False)))
         return found
 
     def timeline(self, number: int) -> Timeline | None:
