@@ -211,6 +211,8 @@ def test_build_requests_that_cannot_run_say_why(studio: Served) -> None:
     bad = client.post("/builds", data={"csrf": csrf, "episodes": "1; rm -rf /"})
     assert bad.status_code == 422 and "choose an episode number or all" in bad.text
     assert client.get("/builds/nope").status_code == 404
+    assert client.get("/episodes/99/storyboard").status_code == 422
+    assert client.get("/episodes/99").status_code == 404
     assert client.get("/builds/nope/events").status_code == 404
     assert client.get("/episodes/1/storyboard").status_code == 200  # not built yet: says so
     assert "microdrama build" in client.get("/episodes/1/storyboard").text

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from microdrama.errors import MicrodramaError
+from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.bible import Bible
 from microdrama.model.common import SourceSpan
 from microdrama.model.migrate import migrate
@@ -71,6 +71,8 @@ class ProjectState:
     def episode(self, number: int) -> tuple[Episode, str]:
         """The episode and the version of its file (for the save's conflict check)."""
         path = self.project.episodes_dir / f"{number:03d}.yaml"
+        if not path.is_file():
+            raise ValidationError(f"episode {number} does not exist in this project")
         bible = self.bible()
         episode = self._cached(path, lambda p: self._load_episode(p, bible))
         return episode, file_version(path)
