@@ -42,6 +42,14 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> Run:
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+def adapt_sample(folder: Path, episodes: int = 3) -> Path:
+    """The Chinese sample story as a project of `episodes` one-minute episodes, by the real CLI."""
+    project = folder / "series"
+    assert run_cli("init", project, "--from", STORIES / "zh-story.txt").code == 0
+    assert run_cli("adapt", project, "--episodes", str(episodes), "--minutes", "1").code == 0
+    return project
+
+
 @pytest.fixture
 def cli() -> type[Run]:
     return Run

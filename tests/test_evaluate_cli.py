@@ -8,16 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STORIES, run_cli
+from tests.conftest import STORIES, adapt_sample, run_cli
 from tests.test_similarity import ZH_BABY
 
 
 @pytest.fixture(scope="module")
 def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("evaluate") / "series"
-    assert run_cli("init", project, "--from", STORIES / "zh-story.txt").code == 0
-    assert run_cli("adapt", project, "--episodes", "3", "--minutes", "1").code == 0
-    return project
+    return adapt_sample(tmp_path_factory.mktemp("evaluate"))
 
 
 def test_evaluate_writes_a_report_with_every_number_and_a_page(adapted: Path) -> None:

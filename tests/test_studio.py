@@ -14,15 +14,12 @@ import pytest
 
 from microdrama.studio.security import MAX_BODY_BYTES
 from microdrama.studio.server import Served, running
-from tests.conftest import STORIES, run_cli
+from tests.conftest import adapt_sample, run_cli
 
 
 @pytest.fixture(scope="module")
 def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("studio") / "series"
-    assert run_cli("init", project, "--from", STORIES / "zh-story.txt").code == 0
-    assert run_cli("adapt", project, "--episodes", "3", "--minutes", "1").code == 0
-    return project
+    return adapt_sample(tmp_path_factory.mktemp("studio"))
 
 
 @pytest.fixture

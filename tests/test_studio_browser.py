@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from microdrama.studio.server import Served, running
-from tests.conftest import STORIES, run_cli
+from tests.conftest import adapt_sample
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for a closed network: without them Chromium keeps trying to reach its services.
@@ -34,10 +34,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("browser") / "series"
-    assert run_cli("init", project, "--from", STORIES / "zh-story.txt").code == 0
-    assert run_cli("adapt", project, "--episodes", "3", "--minutes", "1").code == 0
-    return project
+    return adapt_sample(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture
