@@ -68,6 +68,8 @@ def test_evaluate_against_a_catalog_finds_the_copy_and_shows_the_passages(adapte
     assert result.code == 0, result.err
     assert "skipped 1 catalog entry" in result.err and "scan.pdf" in result.err
     assert "against 2 catalog works: novelty 0.00; near-copy of the-copy" in result.out
+    assert "novelty from wording alone" in result.out
+    assert "the-copy: near-copy (wording 1.00, names shared 100%)" in result.out  # no meaningless cosine
     report = json.loads((adapted / "build" / "out" / "report.json").read_text(encoding="utf-8"))
     nearest = report["novelty"]["neighbours"][0]
     assert nearest["work_id"] == "the-copy" and nearest["relation"] == "near-copy" and nearest["passages"]

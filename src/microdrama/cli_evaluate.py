@@ -47,6 +47,7 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         """
         from microdrama import api
         from microdrama.cli import stage_bars
+        from microdrama.evaluate.similarity import MIN_GROUP
 
         with stage_bars(labels=LABELS) as progress:
             report, (json_path, html_path) = api.evaluate(project, budget, against=against, progress=progress)
@@ -67,10 +68,16 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
             console.print(
                 f"  against {novelty.works} catalog works: novelty {novelty.novelty:.2f}; {escape(novelty.verdict)}"
             )
+            if novelty.wording_only:
+                console.print(
+                    f"  (fewer than {MIN_GROUP} works in this language: novelty from wording alone,"
+                    " meaning not compared)"
+                )
             for n in novelty.neighbours[:3]:
+                meaning = "" if novelty.wording_only else f" meaning {n.centred:.2f},"
                 console.print(
                     f"    {escape(n.work_id)}: {n.relation} (wording {n.minhash_jaccard:.2f},"
-                    f" meaning {n.centred:.2f}, names shared {n.name_overlap:.0%})"
+                    f"{meaning} names shared {n.name_overlap:.0%})"
                 )
         console.print(f"report: {escape(str(html_path))} (numbers in {escape(json_path.name)})")
 

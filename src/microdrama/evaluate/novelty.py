@@ -21,6 +21,7 @@ class Novelty:
     works: int  # works compared with
     skipped: list[str]  # catalog entries that could not be read, and why
     novelty: float  # 1 - the nearest work's score: 1 is unlike anything in the catalog
+    wording_only: bool  # too few works in the series' language for meaning: novelty from wording alone
     verdict: str  # the nearest relation in words
     neighbours: list[Neighbour]
     tropes: list[str]
@@ -40,6 +41,9 @@ def compare_with_catalog(
     neighbours = nearest(fingerprinted, index, k=k, passages=PASSAGES)
     others = [tropes for w, tropes in zip(index.works, index.trope_sets(), strict=True) if w.work_id != work.work_id]
     related = [n for n in neighbours if n.relation != "different"]
+    # Uncentred cosines of one language are all high: they say nothing of novelty there.
+    wording_only = not index.centred_on_own_language(fingerprinted.language)
+    nearest_score = max((n.minhash_jaccard if wording_only else n.score for n in neighbours), default=0.0)
     if related:
         verdict = "; ".join(f"{n.relation} of {n.work_id}" for n in related)
     else:
@@ -48,7 +52,8 @@ def compare_with_catalog(
         catalog=str(catalog),
         works=len(others),
         skipped=[str(s) for s in loaded.skipped],
-        novelty=round(1.0 - max(0.0, min(1.0, neighbours[0].score)), 4) if neighbours else 1.0,
+        novelty=round(1.0 - max(0.0, min(1.0, nearest_score)), 4),
+        wording_only=wording_only,
         verdict=verdict,
         neighbours=neighbours,
         tropes=list(fingerprinted.tropes),

@@ -270,7 +270,8 @@ def _novelty(novelty: Novelty | None) -> str:
         )
     summary = (
         f"<p>Compared with {novelty.works} works in <code>{escape(novelty.catalog)}</code>: novelty"
-        f" {novelty.novelty:.2f} (1 = unlike any of them). Verdict: {escape(novelty.verdict)}.</p>"
+        f" {novelty.novelty:.2f} (1 = unlike any of them"
+        f"{'; from wording alone' if novelty.wording_only else ''}). Verdict: {escape(novelty.verdict)}.</p>"
         f"<p>Tropes: {escape(', '.join(trope_names(novelty.tropes)) or 'none tagged')}; their combination is"
         f" {novelty.trope_rarity_bits:.1f} bits rare (at most {novelty.trope_rarity_max_bits:.1f} for a"
         " combination no catalog work shares).</p>"

@@ -84,7 +84,7 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
         if access_token is not None and request.query_params.get(TOKEN_PARAM):
             response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
         if CSRF_COOKIE not in request.cookies:
-            response.set_cookie(CSRF_COOKIE, request.state.csrf, samesite="strict")
+            response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault(
