@@ -211,6 +211,7 @@ def test_build_requests_that_cannot_run_say_why(studio: Served) -> None:
     assert client.get("/episodes/99/storyboard").status_code == 422
     assert client.get("/episodes/99").status_code == 404
     assert client.get("/builds/nope/events").status_code == 404
+    assert client.get("/builds/nope/events", headers={"Last-Event-ID": "abc"}).status_code == 404
     assert client.get("/episodes/1/storyboard").status_code == 200  # not built yet: says so
     assert "microdrama build" in client.get("/episodes/1/storyboard").text
 

@@ -182,7 +182,8 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
         job = builds.get(job_id)
         if job is None:
             return Response("no such build", status_code=404, media_type="text/plain")
-        start = int(request.headers.get("last-event-id", "-1")) + 1
+        last = request.headers.get("last-event-id", "")
+        start = int(last) + 1 if last.isdigit() else 0  # a reconnecting browser resumes after what it has
         return StreamingResponse(_follow(job, start), media_type="text/event-stream", headers=NO_CACHE)
 
     @app.get("/report", response_class=HTMLResponse)
