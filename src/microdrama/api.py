@@ -477,13 +477,10 @@ def evaluate(
 ) -> tuple[ProjectReport, tuple[Path, Path]]:
     """The project's evaluation, written to build/out/report.json and report.html; with
     ``against``, also its nearest works in that catalog folder."""
-    from microdrama.evaluate.novelty import compare_with_catalog
     from microdrama.evaluate.report import evaluate_project, write_report
     from microdrama.project import Project
 
-    report = evaluate_project(root, budget_yuan)  # the project is checked before the catalog is read
-    if against is not None:
-        report.novelty = compare_with_catalog(root, against, progress=progress)
+    report = evaluate_project(root, budget_yuan, against, progress)
     return report, write_report(report, Project.open(root).out_dir)
 
 

@@ -28,6 +28,8 @@ from microdrama.evaluate.similarity import (
     fingerprint,
     work_digest,
 )
+from microdrama.model.bible import Bible
+from microdrama.model.script import Episode
 from microdrama.project.folder import CONFIG_NAME, Project
 
 log = logging.getLogger(__name__)
@@ -59,12 +61,18 @@ class Skipped:
 
 
 def project_text(root: Path, work_id: str | None = None) -> WorkText:
-    """The script of a project as one text: episode titles, action lines and spoken lines."""
+    """The script of the project at `root` as one text (see `series_text`)."""
     project = Project.open(root)
     bible = project.load_bible()
     episodes = project.load_episodes(bible)
     if not episodes:
         raise ValidationError(f"{root} has no episodes yet; run `microdrama adapt {root}` first")
+    return series_text(root, bible, episodes, work_id)
+
+
+def series_text(root: Path, bible: Bible, episodes: Sequence[Episode], work_id: str | None = None) -> WorkText:
+    """A series' script as one text: episode titles, action lines and spoken lines; the cast
+    and places are the names to mask."""
     parts: list[str] = []
     for episode in episodes:
         parts.append(episode.title)

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from microdrama.evaluate.catalog import Progress, fingerprint_work, open_catalog, project_text, same_work_id
+from microdrama.evaluate.catalog import Progress, WorkText, fingerprint_work, open_catalog, same_work_id
 from microdrama.evaluate.similarity import Neighbour, nearest
 from microdrama.evaluate.tropes import combination_rarity
 
@@ -31,11 +31,11 @@ class Novelty:
 
 
 def compare_with_catalog(
-    root: Path, catalog: Path, *, k: int = NEIGHBOURS, progress: Progress | None = None
+    work: WorkText, catalog: Path, *, k: int = NEIGHBOURS, progress: Progress | None = None
 ) -> Novelty:
+    """`work` (a series' text: catalog.series_text) against the works of the catalog folder."""
     loaded = open_catalog(catalog, progress=progress)
     index = loaded.index
-    work = project_text(root)
     work = replace(work, work_id=same_work_id(work, catalog, [w.work_id for w in index.works]))
     fingerprinted = fingerprint_work(work)
     neighbours = nearest(fingerprinted, index, k=k, passages=PASSAGES)

@@ -13,10 +13,11 @@ from html import escape
 from pathlib import Path
 
 from microdrama.evaluate import page, svg
+from microdrama.evaluate.catalog import Progress, series_text
 from microdrama.evaluate.catalog_page import thin_note
 from microdrama.evaluate.compliance import Finding, Tier, check_text, check_title, load_rules, review_tier
 from microdrama.evaluate.episode import EpisodeMetrics, episode_metrics
-from microdrama.evaluate.novelty import Novelty
+from microdrama.evaluate.novelty import Novelty, compare_with_catalog
 from microdrama.evaluate.review import CRITERIA, Review, criterion_means, load_reviews
 from microdrama.evaluate.series import SeriesMetrics, series_metrics
 from microdrama.evaluate.tropes import trope_names
@@ -47,7 +48,11 @@ class ProjectReport:
         return {"report_version": REPORT_VERSION, **data}
 
 
-def evaluate_project(root: Path, budget_yuan: float | None = None) -> ProjectReport:
+def evaluate_project(
+    root: Path, budget_yuan: float | None = None, against: Path | None = None, progress: Progress | None = None
+) -> ProjectReport:
+    """The project's metrics, flags and checks; with `against`, its nearest works in that catalog
+    (the scripts are read once, and before the catalog, so a project problem is said first)."""
     project, bible, episodes = load_series(root)
     language = bible.series.language
     metrics = [episode_metrics(episode, language) for episode in episodes]
@@ -67,6 +72,9 @@ def evaluate_project(root: Path, budget_yuan: float | None = None) -> ProjectRep
         tier=review_tier(budget_yuan),
         checks=publication_checks(project.out_dir, [episode.number for episode in episodes]),
         reviews=load_reviews(root),
+        novelty=compare_with_catalog(series_text(root, bible, episodes), against, progress=progress)
+        if against is not None
+        else None,
     )
 
 
