@@ -11,13 +11,13 @@ from typing import Any
 
 import yaml
 
-from microdrama.errors import MicrodramaError, ValidationError
+from microdrama.errors import MicrodramaError
 from microdrama.model.bible import Bible
 from microdrama.model.common import SourceSpan
 from microdrama.model.migrate import migrate
 from microdrama.model.script import Episode
 from microdrama.project.folder import Project, check_references
-from microdrama.studio.edits import file_version
+from microdrama.studio.edits import episode_path, file_version
 from microdrama.timeline.model import Timeline
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -70,9 +70,7 @@ class ProjectState:
 
     def episode(self, number: int) -> tuple[Episode, str]:
         """The episode and the version of its file (for the save's conflict check)."""
-        path = self.project.episodes_dir / f"{number:03d}.yaml"
-        if not path.is_file():
-            raise ValidationError(f"episode {number} does not exist in this project")
+        path = episode_path(self.project, number)
         bible = self.bible()
         episode = self._cached(path, lambda p: self._load_episode(p, bible))
         return episode, file_version(path)
