@@ -47,6 +47,11 @@ def stable_seed(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % 2_147_483_647
 
 
+def take_seed(seed: int, take: int) -> int:
+    """The seed of a later take: a different picture from the same prompt and reference."""
+    return seed if take <= 1 else stable_seed(f"{seed}:take:{take}")
+
+
 def shot_characters(shot: Shot) -> list[str]:
     speakers = [line.speaker for line in shot.lines if line.speaker != NARRATOR]
     return list(dict.fromkeys([*shot.characters, *speakers]))
@@ -146,11 +151,12 @@ class AIMedia:
             kwargs: dict[str, Any] = {"request": request, "out": str(path)}
             return path, Task(f"frame:{shot.id}", "frame", "microdrama.build.work:draw_shot", kwargs, episode)
         prompt = frame_prompt(shot, scene, bible, self.style)
+        seed = take_seed(prompt.seed, shot.take)
         reference = self.reference(bible, prompt.character, dry_run) if self.takes_reference else None
         inputs = {
             "provider": self._identity(self.image),
             "prompt": prompt.prompt,
-            "seed": prompt.seed,
+            "seed": seed,
             "size": self.size,
             "reference": _file_hash(reference),
         }
@@ -158,7 +164,7 @@ class AIMedia:
         kwargs = {
             "gateway": self.gateway.context(),
             "prompt": prompt.prompt,
-            "seed": prompt.seed,
+            "seed": seed,
             "size": self.size,
             "reference": reference,
             "episode": episode,
@@ -179,13 +185,16 @@ class AIMedia:
             draw_frame(request, path)
         return str(path) if file_is_whole(path) else None
 
-    def voice(self, text: str, speaker: str, bible: Bible, where: str, episode: int) -> tuple[Path, Task]:
+    def voice(
+        self, text: str, speaker: str, bible: Bible, where: str, episode: int, take: int = 1
+    ) -> tuple[Path, Task]:
         from microdrama.audio import ENGINE_VERSION
+        from microdrama.audio.casting import take_reading, voice_for_take
         from microdrama.build.casting import voice_for
 
         language = bible.series.language
         if self.speech is None:
-            voice = voice_for(bible, speaker)
+            voice = voice_for_take(voice_for(bible, speaker), take)
             inputs = {"text": text, "voice": voice, "language": language, "engine": ENGINE_VERSION}
             wav = self.cache.path("voice", artifact_key("voice", inputs), ".wav")
             kwargs: dict[str, Any] = {
@@ -196,13 +205,17 @@ class AIMedia:
             }
             return wav, Task(f"voice:{where}", "voice", "microdrama.build.work:voice_line", kwargs, episode)
         name = provider_voice(bible, speaker, self.voices)
-        inputs = {"text": text, "voice": name, "language": language, "provider": self._identity(self.speech)}
-        wav = self.cache.path("voice", artifact_key("voice", inputs), ".wav")
+        speed = take_reading(take)[0]  # a later take asks for the line a little quicker or slower
+        asked = {"text": text, "voice": name, "language": language, "provider": self._identity(self.speech)}
+        wav = self.cache.path(
+            "voice", artifact_key("voice", asked | ({"speed": speed} if speed != 1.0 else {})), ".wav"
+        )
         kwargs = {
             "gateway": self.gateway.context(),
             "text": text,
             "voice": name,
             "language": language,
+            "speed": speed,
             "episode": episode,
             "out": str(wav),
         }
@@ -222,7 +235,10 @@ class AIMedia:
             return self.gateway.estimate_image("frames", request)
         if task.function.endswith(":ai_voice"):
             speech = SpeechRequest(
-                text=task.kwargs["text"], voice=task.kwargs["voice"], language=task.kwargs["language"]
+                text=task.kwargs["text"],
+                voice=task.kwargs["voice"],
+                language=task.kwargs["language"],
+                speed=task.kwargs["speed"],
             )
             return self.gateway.estimate_speech("voices", speech)
         return None

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from microdrama.model.common import OMIT_DEFAULT
+
 # Bump a stage's version when its output for the same inputs changes.
 STAGE_VERSIONS = {"frame": 1, "card": 1, "voice": 1, "render": 1, "board": 1}
 
@@ -26,7 +28,11 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {
+            f.name: getattr(value, f.name)
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get(OMIT_DEFAULT) and getattr(value, f.name) == f.default)
+        }
     if isinstance(value, Path):
         return value.as_posix()
     if isinstance(value, tuple | set | frozenset):

@@ -49,3 +49,8 @@ def voice_for(bible: Bible, speaker: str) -> Voice:
     if voice is None:
         raise ValueError(f"no voice cast for '{speaker}'; complete_cast must run first")
     return voice
+
+
+def neural_voice(bible: Bible, speaker: str) -> bool:
+    """Piper is a neural voice model, so what it speaks counts as AI-made (decision 011)."""
+    return voice_for(bible, speaker).engine == "piper"

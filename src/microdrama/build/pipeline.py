@@ -11,14 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from microdrama.build import locks
 from microdrama.build.ai_media import AIMedia
 from microdrama.build.cache import Cache, artifact_key, file_is_whole, read_json, write_json_atomic
-from microdrama.build.casting import complete_cast, voice_for
+from microdrama.build.casting import complete_cast, neural_voice
 from microdrama.build.executors import Executor, make_executor
 from microdrama.build.lock import build_lock
+from microdrama.build.locks import Kept, LockProblem
 from microdrama.build.preflight import check_before_build
 from microdrama.build.tasks import Task, TaskResult
 from microdrama.errors import UsageError
@@ -93,9 +96,24 @@ class _EpisodeMedia:
     errors: list[str] = field(default_factory=list)
     stopped: bool = False  # a task hit --max-cost
     ai_made: set[str] = field(default_factory=set)  # what AI made: script, frames, voices
+    kept: dict[str, str] = field(default_factory=dict)  # locked copies used (relative path -> digest)
+
+    def use_kept(self, run: BuildRun, kind: str, find: Callable[[], Kept]) -> str | None:
+        """The relative path of a locked shot's or line's kept copy; None (and an error) when it is unusable."""
+        try:
+            kept = find()
+        except LockProblem as problem:
+            self.errors.append(str(problem))
+            return None
+        relative = run.cache.relative(kept.path)
+        self.kept[relative] = kept.digest
+        run.tally(kind, False)
+        if kept.ai:
+            self.ai_made.add(f"{kind}s")
+        return relative
 
 
-class _Run:
+class BuildRun:
     """One build: the project, the cache, the executor, and the tallies of work."""
 
     def __init__(
@@ -178,7 +196,7 @@ def build_project(
     before the call that would pass it, keeping everything finished.
     """
     started = time.perf_counter()
-    project, config, bible, chosen = _open(root, episodes)
+    project, config, bible, chosen = open_for_build(root, episodes)
     check_before_build(project, config, need_ffmpeg=not preview_only)
     with build_lock(project.build_dir):
         Cache(project.root).remove_stale_temporaries()
@@ -188,7 +206,7 @@ def build_project(
         gateway.ledger.mark_interrupted(gateway.run_id)
         pool = make_executor(executor, config.render.workers if workers is None else workers)
         try:
-            run = _Run(project, config, pool, progress, gateway)
+            run = BuildRun(project, config, pool, progress, gateway)
             media = _stage_a(run, bible, chosen)
             outcomes = _stage_b(run, bible, media, preview_only)
         finally:
@@ -202,9 +220,9 @@ def build_project(
 
 def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
     """What `build` would make and call, with estimated tokens and cost; nothing is made or sent."""
-    project, config, bible, chosen = _open(root, episodes)
+    project, config, bible, chosen = open_for_build(root, episodes)
     complete_cast(bible)  # in memory only: a dry run writes nothing
-    run = _Run(project, config, None, None, Gateway(project.root, config))
+    run = BuildRun(project, config, None, None, Gateway(project.root, config))
     tasks = _plan_stage_a(run, bible, chosen, dry_run=True)[1]
     work: dict[str, PlannedWork] = {}
     for task in tasks:
@@ -225,7 +243,7 @@ def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
     return BuildPlan(list(work.values()), to_render)
 
 
-def _open(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
+def open_for_build(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
     project = Project.open(root)
     config = project.load_config()
     bible = project.load_bible()
@@ -237,7 +255,7 @@ def _open(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bib
 
 
 def _plan_stage_a(
-    run: _Run, bible: Bible, episodes: list[Episode], dry_run: bool = False
+    run: BuildRun, bible: Bible, episodes: list[Episode], dry_run: bool = False
 ) -> tuple[list[_EpisodeMedia], list[Task], dict[str, list[_EpisodeMedia]]]:
     """Every frame, voice and title card the episodes need; tasks for the missing ones."""
     language = bible.series.language
@@ -250,21 +268,34 @@ def _plan_stage_a(
         media.append(item)
         if episode.written_by is not None or bible.series.written_by is not None:
             item.ai_made.add("script")
+        root = run.project.root
         for scene in episode.scenes:
             for shot in scene.shots:
-                path, task = ai.frame(shot, scene, bible, episode.number, dry_run)
-                item.frames[shot.id] = run.cache.relative(path)
-                owners.setdefault(str(path), []).append(item)
-                if ai.image is not None:
-                    item.ai_made.add("frames")
-                if run.need("frame", path) and str(path) not in tasks:
-                    tasks[str(path)] = task
+                if shot.locked:
+                    kept = item.use_kept(run, "frame", partial(locks.kept_frame, root, shot))
+                    if kept is not None:
+                        item.frames[shot.id] = kept
+                else:
+                    path, task = ai.frame(shot, scene, bible, episode.number, dry_run)
+                    item.frames[shot.id] = run.cache.relative(path)
+                    owners.setdefault(str(path), []).append(item)
+                    if ai.image is not None:
+                        item.ai_made.add("frames")
+                    if run.need("frame", path) and str(path) not in tasks:
+                        tasks[str(path)] = task
                 for index, line in enumerate(shot.lines):
-                    wav, task = ai.voice(line.text, line.speaker, bible, f"{shot.id}:{index}", episode.number)
+                    if line.locked:
+                        find = partial(locks.kept_voice, root, shot.id, index, line)
+                        kept = item.use_kept(run, "voice", find)
+                        if kept is not None:
+                            item.voices[(shot.id, index)] = kept
+                        continue
+                    where = f"{shot.id}:{index}"
+                    wav, task = ai.voice(line.text, line.speaker, bible, where, episode.number, line.take)
                     item.voices[(shot.id, index)] = run.cache.relative(wav)
                     owners.setdefault(str(wav), []).append(item)
-                    if ai.speech is not None or voice_for(bible, line.speaker).engine == "piper":
-                        item.ai_made.add("voices")  # Piper is a neural voice model: AI-made too
+                    if ai.speech is not None or neural_voice(bible, line.speaker):
+                        item.ai_made.add("voices")
                     if run.need("voice", wav, wav.with_suffix(".json")) and str(wav) not in tasks:
                         tasks[str(wav)] = task
         if episode.number == 1:
@@ -280,7 +311,7 @@ def _plan_stage_a(
     return media, ordered, owners
 
 
-def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeMedia]:
+def _stage_a(run: BuildRun, bible: Bible, episodes: list[Episode]) -> list[_EpisodeMedia]:
     """Frames, voices and the title card: plan every artifact, make the missing ones."""
     media, tasks, owners = _plan_stage_a(run, bible, episodes)
     results = run.run("voices and frames", tasks)
@@ -296,7 +327,7 @@ def _stage_a(run: _Run, bible: Bible, episodes: list[Episode]) -> list[_EpisodeM
     return media
 
 
-def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: bool) -> list[EpisodeOutcome]:
+def _stage_b(run: BuildRun, bible: Bible, media: list[_EpisodeMedia], preview_only: bool) -> list[EpisodeOutcome]:
     """Timelines, subtitles, OTIO and storyboards for every episode; renders for the stale ones."""
     from microdrama.render.subtitles import write_subtitles
     from microdrama.timeline.build import build_timeline, timeline_warnings
@@ -339,7 +370,8 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
         ass = next((p for p in subtitle_files if p.suffix == ".ass"), None)
         timings = {clip.shot: (clip.start, clip.start + clip.duration) for clip in timeline.clips}
         board = stem.with_suffix(".storyboard.png")
-        board_key = artifact_key("board", {"episode": item.episode, "frames": item.frames, "timings": timings})
+        board_inputs = {"episode": item.episode, "frames": item.frames, "timings": timings}
+        board_key = artifact_key("board", board_inputs | ({"kept": item.kept} if item.kept else {}))
         if run.tally("board", render_keys.get(f"board:{number}") != board_key or not file_is_whole(board)):
             tasks.append(
                 Task(
@@ -369,7 +401,8 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
                 "burn": burn is not None,
                 "loudness": run.config.render.loudness_lufs,
                 "subtitles": burn.read_text(encoding="utf-8") if burn else "",
-            },
+            }
+            | ({"kept": item.kept} if item.kept else {}),  # a re-locked copy has the same path, new bytes
         )
         if not run.tally("render", render_keys.get(f"render:{number}") != render_key or not file_is_whole(video)):
             continue
@@ -402,7 +435,7 @@ def _stage_b(run: _Run, bible: Bible, media: list[_EpisodeMedia], preview_only: 
     return [outcomes[item.episode.number] for item in media]
 
 
-def _contact_sheet(run: _Run, bible: Bible, media: list[_EpisodeMedia]) -> Path | None:
+def _contact_sheet(run: BuildRun, bible: Bible, media: list[_EpisodeMedia]) -> Path | None:
     """One thumbnail per episode (its hook shot), remade only when one of them changed."""
     from microdrama.visuals import contact_sheet
 
@@ -414,7 +447,9 @@ def _contact_sheet(run: _Run, bible: Bible, media: list[_EpisodeMedia]) -> Path 
     if not entries:
         return None
     out = run.project.out_dir / "contact-sheet.png"
-    key = artifact_key("board", {"contact": [(n, t, str(p)) for n, t, p in entries], "title": bible.series.title})
+    kept = {path: digest for item in media for path, digest in item.kept.items()}
+    inputs = {"contact": [(n, t, str(p)) for n, t, p in entries], "title": bible.series.title}
+    key = artifact_key("board", inputs | ({"kept": kept} if kept else {}))
     state = run.project.build_dir / "state" / "contact-sheet.json"
     if (read_json(state) or {}).get("key") != key or not file_is_whole(out):
         contact_sheet(entries, bible.series.title, out)

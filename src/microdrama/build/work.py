@@ -101,7 +101,9 @@ def ai_frame(
     save_png(resized.crop((left, top, left + FRAME_SIZE[0], top + FRAME_SIZE[1])), Path(out))
 
 
-def ai_voice(gateway: dict[str, Any], text: str, voice: str, language: str, episode: int | None, out: str) -> float:
+def ai_voice(
+    gateway: dict[str, Any], text: str, voice: str, language: str, speed: float, episode: int | None, out: str
+) -> float:
     """One line from the speech provider, decoded by ffmpeg to the build's mono 22.05 kHz WAV."""
     import subprocess
 
@@ -114,7 +116,7 @@ def ai_voice(gateway: dict[str, Any], text: str, voice: str, language: str, epis
     from microdrama.render.binary import find_ffmpeg
 
     speech = Gateway.from_context(gateway).speech(
-        "voices", SpeechRequest(text=text, voice=voice, language=language), episode=episode
+        "voices", SpeechRequest(text=text, voice=voice, language=language, speed=speed), episode=episode
     )
     decoded = subprocess.run(
         [find_ffmpeg(), "-v", "error", "-i", "pipe:0", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "pipe:1"],

@@ -35,6 +35,11 @@ CameraMove = Literal["static", "push_in", "pull_out", "pan_left", "pan_right", "
 BeatCue = Literal["conflict", "threat", "reveal", "reversal", "question"]
 
 
+# Dataclass field metadata for inputs of cache keys: a field added later is left out of the
+# key while it holds its default, so artifacts cached before it existed keep their keys.
+OMIT_DEFAULT = "key_omits_default"
+
+
 class Strict(BaseModel):
     """Base of every project model: unknown keys are errors, so a typo in YAML is caught."""
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from microdrama.model.common import (
     NARRATOR,
@@ -21,12 +23,32 @@ from microdrama.model.common import (
 from microdrama.model.version import SCHEMA_VERSION
 
 
-class Line(Strict):
+TAKE_DESCRIPTION = "Which take of its frame (a shot) or voice (a line) the build uses; a new take is a variation"
+LOCKED_DESCRIPTION = "Approved: the build uses the copy kept in locks/ and never remakes it"
+
+
+class _HasTakes(Strict):
+    """Shots and lines: `take` and `locked` are written only when set, so files (and cache keys)
+    made before takes existed stay the same, and a file lists only what people chose."""
+
+    @model_serializer(mode="wrap")
+    def _defaults_left_out(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("take") == 1:
+            del data["take"]
+        if data.get("locked") is False:
+            del data["locked"]
+        return data
+
+
+class Line(_HasTakes):
     speaker: str = Field(min_length=1, description=f"A character id, or '{NARRATOR}' for voice-over")
     kind: LineKind = "dialogue"
     emotion: Emotion = "neutral"
     text: str = Field(min_length=1)
     source: SourceSpan | None = None
+    take: int = Field(default=1, ge=1, le=999, description=TAKE_DESCRIPTION)
+    locked: bool = Field(default=False, description=LOCKED_DESCRIPTION)
 
     @model_validator(mode="after")
     def _text_not_blank(self) -> Line:
@@ -35,7 +57,7 @@ class Line(Strict):
         return self
 
 
-class Shot(Strict):
+class Shot(_HasTakes):
     id: str = Field(pattern=r"^\d+-\d+-\d+$", description="episode-scene-shot, e.g. 3-2-1")
     framing: Framing = "medium"
     camera: CameraMove = "static"
@@ -44,6 +66,8 @@ class Shot(Strict):
     lines: list[Line] = Field(default_factory=list)
     seconds: float = Field(gt=0, le=600, description="Estimated duration")
     source: SourceSpan | None = None
+    take: int = Field(default=1, ge=1, le=999, description=TAKE_DESCRIPTION)
+    locked: bool = Field(default=False, description=LOCKED_DESCRIPTION)
 
 
 class Scene(Strict):

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from microdrama import __version__
+from microdrama.build.takes import TakeTarget
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.studio import i18n, review_l10n
@@ -38,6 +39,7 @@ from microdrama.studio.security import (
     same_token,
 )
 from microdrama.studio.state import ProjectState, ledger_summary
+from microdrama.studio.takes_pages import add_take_routes, takes_url
 
 ASSETS = Path(__file__).resolve().parent.parent / "data" / "studio"
 NO_CACHE = {"Cache-Control": "no-cache"}
@@ -115,7 +117,7 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
         timeline = state.timeline(number)
         shots = {shot.id: shot for shot in episode.shots()}
         frames = [(clip, shots.get(clip.shot)) for clip in timeline.clips] if timeline else []
-        context = {"episode": episode, "frames": frames, "bible": state.bible()}
+        context = {"episode": episode, "frames": frames, "bible": state.bible(), "target": TakeTarget}
         return pages.render(request, "storyboard.html", context)
 
     @app.post("/episodes/{number}/lines")
@@ -228,6 +230,8 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
             return Response("not found", status_code=404, media_type="text/plain")
         return Response(data, media_type="font/woff", headers=IMMUTABLE)
 
+    add_take_routes(app, state, pages, builds)
+
     @app.exception_handler(MicrodramaError)
     async def project_problem(request: Request, error: MicrodramaError) -> Response:
         return _error(request, 422, str(error))
@@ -289,6 +293,8 @@ class Pages:
                 "csrf_field": CSRF_FIELD,
                 "here": request.url.path,
                 "file_url": lambda path: "/files/" + quote(path),
+                "takes_url": takes_url,
+                "target_label": lambda target: i18n.target_label(target.shot, target.line, language),
             }
         )
         key = self.fonts.key_for(html)
@@ -321,6 +327,7 @@ def _episode(
         "speakers": [(c.id, c.name) for c in bible.characters] + [(NARRATOR, NARRATOR)],
         "emotions": get_args(Emotion),
         "framings": get_args(Framing),
+        "target": TakeTarget,
         "passage": state.passage,
         "video": state.project.display(video) if video.is_file() else None,
         "subtitles": [(state.project.display(p), p.name.split(".")[1]) for p in subtitles],

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast, get_args
 
+from microdrama.build import locks, takes
+from microdrama.build.takes import TakeTarget, describe
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.model.script import Episode, Line, Shot
@@ -88,6 +90,8 @@ def edit_line(project: Project, number: int, version: str, edit: LineEdit) -> st
         if edit.emotion not in get_args(Emotion):
             raise ValidationError(f"unknown emotion {edit.emotion!r}: use one of {', '.join(get_args(Emotion))}")
         old = shot.lines[edit.index]
+        if old.locked:
+            raise ValidationError(_locked_message(describe(TakeTarget(shot.id, edit.index))))
         shot.lines[edit.index] = Line.model_validate(
             {**old.model_dump(), "text": text, "speaker": edit.speaker, "emotion": edit.emotion}
         )
@@ -97,6 +101,8 @@ def edit_line(project: Project, number: int, version: str, edit: LineEdit) -> st
 
 def edit_shot(project: Project, number: int, version: str, edit: ShotEdit) -> str:
     def change(episode: Episode, shot: Shot) -> None:
+        if shot.locked:
+            raise ValidationError(_locked_message(describe(TakeTarget(shot.id))))
         if edit.framing not in get_args(Framing):
             raise ValidationError(f"unknown framing {edit.framing!r}: use one of {', '.join(get_args(Framing))}")
         if len(edit.description) > MAX_LINE_CHARS:
@@ -105,6 +111,45 @@ def edit_shot(project: Project, number: int, version: str, edit: ShotEdit) -> st
         shot.description = edit.description.strip()
 
     return _edit(project, number, version, edit.shot, change)
+
+
+def choose_take(project: Project, number: int, version: str, target: TakeTarget, take: int) -> str:
+    """Name take `take` in the episode file: the next build uses it (it is already made)."""
+
+    def change(episode: Episode, shot: Shot) -> None:
+        chosen = shot if target.line is None else _line(shot, target.line)
+        if chosen.locked:
+            raise ValidationError(_locked_message(describe(target)))
+        if take not in {candidate.take for candidate in takes.candidates(project.root, target)}:
+            raise ValidationError(f"take {take} of {describe(target)} has not been made; make it first")
+        chosen.take = take
+
+    return _edit(project, number, version, target.shot, change)
+
+
+def set_locked(project: Project, number: int, version: str, target: TakeTarget, locked: bool) -> str:
+    """Lock: copy the chosen take into locks/ and mark it; unlock: unmark it and drop the copy."""
+
+    def change(episode: Episode, shot: Shot) -> None:
+        chosen = shot if target.line is None else _line(shot, target.line)
+        if locked and not chosen.locked:
+            takes.keep(project.root, target)
+        chosen.locked = locked
+
+    new_version = _edit(project, number, version, target.shot, change)
+    if not locked:
+        locks.release(takes.kept_path(project.root, target))
+    return new_version
+
+
+def _line(shot: Shot, index: int) -> Line:
+    if not 0 <= index < len(shot.lines):
+        raise ValidationError(f"shot {shot.id} has no line {index + 1}")
+    return shot.lines[index]
+
+
+def _locked_message(what: str) -> str:
+    return f"{what} is locked (approved); unlock it on its takes page before changing it"
 
 
 def _edit(project: Project, number: int, version: str, shot_id: str, change: ChangeFunction) -> str:

@@ -88,6 +88,33 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 中文)
         "The same build as `microdrama build`: only what is missing or stale is made.",
         "与 `microdrama build` 相同：只生成缺失或过期的部分。",
     ),
+    "takes": ("Takes", "备选条"),
+    "take": ("Take {n}", "第{n}条"),
+    "shot_target": ("shot {shot}", "镜头 {shot}"),
+    "line_target": ("line {n} of shot {shot}", "镜头 {shot} 第{n}句"),
+    "candidates": ("Candidates", "候选"),
+    "no_takes": ("Nothing made yet: build the episode or make a take.", "尚未生成：请渲染本集或生成一条。"),
+    "in_use": ("in use", "使用中"),
+    "use_take": ("Use this take", "用这一条"),
+    "lock": ("Lock (approve)", "锁定（通过）"),
+    "unlock": ("Unlock", "解锁"),
+    "locked": ("locked", "已锁定"),
+    "locked_note": (
+        "Approved: builds use this copy (kept in locks/) and never make it again.",
+        "已通过：渲染只用这份（存于 locks/），不会再重新生成。",
+    ),
+    "new_take": ("Make another take", "再生成一条"),
+    "quote_engine": ("Take {n} by {engine}", "第{n}条，由 {engine} 生成"),
+    "quote_free": ("Free: made on this machine.", "免费：在本机生成。"),
+    "quote_cached": ("Already made: nothing to pay.", "已生成过：无需付费。"),
+    "quote_paid": ("Estimated cost: {cost} {currency}.", "预计费用：{cost} {currency}。"),
+    "make_take": ("Make take {n}", "生成第{n}条"),
+    "make_take_paid": ("Make take {n} (≈ {cost} {currency})", "生成第{n}条（约 {cost} {currency}）"),
+    "take_note": (
+        "The episode keeps its current take until you choose another; build it again to see the choice.",
+        "在你选定之前本集仍用当前这条；选定后重新渲染即可看到。",
+    ),
+    "open_takes": ("Back to the takes", "回到备选条"),
 }
 
 
@@ -101,3 +128,10 @@ def translate(key: str, language: str, **values: object) -> str:
     english, chinese = STRINGS[key]
     text = chinese if language == "zh" else english
     return text.format(**values) if values else text
+
+
+def target_label(shot: str, line: int | None, language: str) -> str:
+    """ "shot 1-1-2" or "line 1 of shot 1-1-2" in the page language (line is the 0-based index)."""
+    if line is None:
+        return translate("shot_target", language, shot=shot)
+    return translate("line_target", language, shot=shot, n=line + 1)

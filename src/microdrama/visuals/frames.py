@@ -256,7 +256,8 @@ def frame_request(shot: Shot, scene: Scene, bible: Bible) -> FrameRequest:
         setting=setting,
         location=look,
         figures=tuple(figures),
-        seed=shot.id,
+        seed=shot.id if shot.take == 1 else f"{shot.id}#{shot.take}",
         place=location.id,
         prop=prop,
+        take=shot.take,
     )

@@ -6,7 +6,8 @@ UI never covers it; bodies may run down behind the captions, as they do in live 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 
 from microdrama.visuals.canvas import Point
 from microdrama.visuals.characters import Pose, feet_below_head
@@ -124,7 +125,38 @@ def _over_the_shoulder(figures: tuple[Figure, ...]) -> list[Placement]:
 
 
 def layout(request: FrameRequest) -> list[Placement]:
-    """Placements back to front for the request's framing."""
+    """Placements back to front for the request's framing; a take after the first reframes them."""
+    placements = _framed(request)
+    return _retake(placements, request.take) if request.take > 1 and placements else placements
+
+
+def _retake(placements: list[Placement], take: int) -> list[Placement]:
+    """Another take of the same shot: the camera a little left or right, nearer or farther, and a
+    lone figure turned, chosen by the take number; halved until every face stays in SAFE_BOX."""
+    chance = random.Random(f"take:{take}")
+    shift, zoom = chance.uniform(-90, 90), chance.uniform(0.88, 1.12)
+    turn = chance.choice((-1, 0, 1)) if len(placements) == 1 else None
+    for _ in range(4):
+        moved = [
+            replace(
+                p,
+                x=p.x + shift,
+                unit=p.unit if p.pose == "full" else p.unit * zoom,  # a full figure keeps its feet on the floor
+                turn=p.turn if turn is None or p.pose == "back" else turn,
+            )
+            for p in placements
+        ]
+        if all(_inside_safe(p.face_box) for p in moved if p.pose != "back"):
+            return moved
+        shift, zoom = shift / 2, 1 + (zoom - 1) / 2
+    return [replace(p, turn=p.turn if turn is None or p.pose == "back" else turn) for p in placements]
+
+
+def _inside_safe(box: tuple[float, float, float, float]) -> bool:
+    return box[0] >= SAFE_BOX[0] and box[1] >= SAFE_BOX[1] and box[2] <= SAFE_BOX[2] and box[3] <= SAFE_BOX[3]
+
+
+def _framed(request: FrameRequest) -> list[Placement]:
     figures = request.figures[: CAMERAS[request.framing].most]
     if not figures:
         return []

@@ -6,11 +6,11 @@ key the cached PNG on it: change a line's emotion and only that frame is redrawn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from microdrama.model import CharacterLook, LocationLook
-from microdrama.model.common import Emotion, Framing, Setting, TimeOfDay
+from microdrama.model.common import OMIT_DEFAULT, Emotion, Framing, Setting, TimeOfDay
 
 # Frames are drawn 1.2x the 1080x1920 output so the renderer can push in and pan
 # without upscaling; the output window is the centre of the frame.
@@ -47,3 +47,4 @@ class FrameRequest:
     seed: str = ""  # the shot id: varies what only that shot shows (an insert's arrangement)
     place: str = ""  # the location id: one place is drawn the same in every shot
     prop: str = ""  # what an insert shows (props.PROP_WORDS keys); "" picks one for the place
+    take: int = field(default=1, metadata={OMIT_DEFAULT: True})  # > 1: the camera placed a little differently
