@@ -22,7 +22,6 @@ from microdrama.model.common import (
 )
 from microdrama.model.version import SCHEMA_VERSION
 
-
 TAKE_DESCRIPTION = "Which take of its frame (a shot) or voice (a line) the build uses; a new take is a variation"
 LOCKED_DESCRIPTION = "Approved: the build uses the copy kept in locks/ and never remakes it"
 
