@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -298,3 +299,80 @@ def test_localization_review_marks_terms_lists_qc_and_records_an_approval(studio
     assert stale.status_code == 422 and "changed since you opened it" in stale.text
     assert client.get("/localize/xx/1").status_code == 422  # no such localization: says what to run
     assert client.get("/localize/en/2").status_code == 422
+
+
+def wait_for_job(client: httpx.Client, location: str) -> str:
+    """Follow a job page until it is no longer running; its final HTML."""
+    for _ in range(600):
+        html = client.get(location).text
+        if 'data-state="running"' not in html:
+            return html
+        time.sleep(0.2)
+    raise AssertionError(f"{location} still running")
+
+
+def takes_form(html: str, action: str) -> dict[str, str]:
+    form = re.search(rf'<form method="post" action="[^"]*/{action}"[^>]*>.*?</form>', html, re.S)
+    assert form is not None, f"no {action} form"
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group()))
+
+
+def test_a_shot_is_quoted_made_again_chosen_and_locked_from_its_takes_page(studio: Served, project: Path) -> None:
+    client = httpx.Client(base_url=studio.url, follow_redirects=True)
+    episode = (project / "episodes" / "001.yaml").read_text(encoding="utf-8")
+    shot = re.findall(r"id: (1-\d+-\d+)", episode)[1]
+    page = client.get(f"/episodes/1/takes/{shot}")
+    assert page.status_code == 200 and "Free: made on this machine." in page.text and "Make take 1" in page.text
+    for take in (1, 2):
+        made = client.post(f"/episodes/1/takes/{shot}/make", data=takes_form(page.text, "make"))
+        assert 'data-state="done"' in wait_for_job(client, str(made.url)), made.text
+        page = client.get(f"/episodes/1/takes/{shot}")
+        assert page.text.count('class="take-img"') == take
+    assert "Make take 3" in page.text
+
+    stale = takes_form(page.text, "choose")
+    chosen = client.post(f"/episodes/1/takes/{shot}/choose", data=stale)
+    assert chosen.status_code == 200 and "take: 2" in (project / "episodes" / "001.yaml").read_text(encoding="utf-8")
+    again = client.post(f"/episodes/1/takes/{shot}/choose", data={**stale, "take": "1"})
+    assert again.status_code == 409 and "changed since you opened it" in again.text
+
+    locked = client.post(f"/episodes/1/takes/{shot}/lock", data=takes_form(chosen.text, "lock"))
+    assert locked.status_code == 200 and 'id="locked-tag"' in locked.text and 'id="make-form"' not in locked.text
+    assert (project / "locks" / "frames" / f"{shot}.png").is_file()
+    assert "locked: true" in (project / "episodes" / "001.yaml").read_text(encoding="utf-8")
+    editor = client.get("/episodes/1").text
+    version = re.search(r'name="version" value="(\w+)"', editor).group(1)  # type: ignore[union-attr]
+    refused = client.post(
+        "/episodes/1/shots",
+        data={"csrf": stale["csrf"], "version": version, "shot": shot, "framing": "wide", "description": "x"},
+    )
+    assert refused.status_code == 422 and "is locked (approved)" in refused.text
+
+    unlocked = client.post(f"/episodes/1/takes/{shot}/lock", data=takes_form(locked.text, "lock"))
+    assert unlocked.status_code == 200 and not (project / "locks" / "frames" / f"{shot}.png").exists()
+    assert 'id="make-form"' in unlocked.text
+
+
+def test_a_take_whose_price_rose_since_the_page_is_not_made(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes.openai_server import running_openai_fake
+    from tests.test_takes import use_image_provider
+
+    monkeypatch.setenv("TAKES_TEST_KEY", "sk-takes-0123456789")
+    with running_openai_fake(api_key="sk-takes-0123456789") as fake, running(project) as served:
+        use_image_provider(project, fake.url)
+        client = httpx.Client(base_url=served.url, follow_redirects=True)
+        shot = re.findall(r"id: (1-\d+-\d+)", (project / "episodes" / "001.yaml").read_text("utf-8"))[1]
+        page = client.get(f"/episodes/1/takes/{shot}")
+        assert "Estimated cost: 0.0400 USD." in page.text and "(≈ 0.0400 USD)" in page.text
+        assert "remote" in page.text and "fake-image" in page.text
+        refused = client.post(
+            f"/episodes/1/takes/{shot}/make", data={**takes_form(page.text, "make"), "quoted_cost": "0"}
+        )
+        assert refused.status_code == 409 and "estimate changed to 0.0400 USD" in refused.text
+        assert not [r for r in fake.requests if r.path.endswith("/images/generations")], "nothing was sent"
+
+
+@pytest.mark.parametrize("target", ["9-1-1", "1-1-1:99", "1-1", "..%2F..%2Fetc"])
+def test_takes_of_what_does_not_exist_say_so(studio: Served, target: str) -> None:
+    page = httpx.get(f"{studio.url}/episodes/1/takes/{target}")
+    assert page.status_code in (404, 422) and "Traceback" not in page.text

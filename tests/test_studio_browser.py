@@ -163,3 +163,19 @@ def test_build_one_episode_watch_it_finish_and_play_it(browser: Browser, studio:
     expect(frames.first.locator("img")).to_have_js_property("complete", True)
     assert frames.first.locator("img").evaluate("img => img.naturalWidth") > 0
     shot(page, "storyboard")
+
+    # From the storyboard: another take of a shot, priced first, chosen, locked.
+    frames.nth(1).locator("a.frame-takes").click()
+    expect(page.locator("#quote-cost")).to_have_text("Free: made on this machine.")
+    assert page.locator(".take-img").count() == 1  # take 1, made by the build
+    page.locator("#make-form button[type=submit]").click()
+    expect(page.locator("#job-state")).to_have_attribute("data-state", "done", timeout=60_000)
+    page.locator("#job-open a").click()
+    expect(page.locator(".take-img")).to_have_count(2)
+    page.locator("#take-2 .choose-form button").click()
+    expect(page.locator("#take-2.chosen")).to_be_visible()
+    page.locator("#take-2 .lock-form button").click()
+    expect(page.locator("#locked-tag")).to_be_visible()
+    assert page.locator("#make-form").count() == 0
+    assert len(list((project / "locks" / "frames").glob("*.png"))) == 1
+    shot(page, "takes")

@@ -70,8 +70,9 @@ def test_a_new_take_is_another_picture_and_the_chosen_take_is_what_the_build_use
     shot = first_speaking_shot(project)
     target = TakeTarget(shot.id)
     quote = quote_take(project, target)
-    assert (quote.take, quote.engine, quote.paid, quote.cost) == (2, "procedural", False, 0.0)
+    assert (quote.take, quote.engine, quote.paid, quote.cost) == (1, "procedural", False, 0.0), "nothing built yet"
     build_project(project, preview_only=True)
+    assert quote_take(project, target).take == 2
     first = timeline_paths(project)[shot.id]
     made = make_take(project, target, 2)
     assert digest(project / made.path) != digest(project / first), "take 2 is drawn differently"

@@ -155,7 +155,7 @@ def quote_take(root: Path, target: TakeTarget, take: int | None = None) -> TakeQ
     opened = _open_target(root, target)
     if _locked(opened):
         raise UsageError(f"{describe(target)} is locked; unlock it before making another take")
-    number = _highest(opened, target.key) + 1 if take is None else take
+    number = take or _next_take(opened, target)
     if not 1 <= number <= MAX_TAKE:
         raise UsageError(f"a take is numbered 1 to {MAX_TAKE}, not {number}")
     path, task = _artifact(opened, number)
@@ -166,6 +166,14 @@ def quote_take(root: Path, target: TakeTarget, take: int | None = None) -> TakeQ
         return TakeQuote(target, number, engine, model, False, 0.0, "", cached)
     cost = 0.0 if cached else estimate.cost
     return TakeQuote(target, number, engine, model, True, cost, estimate.currency, cached)
+
+
+def _next_take(opened: _Opened, target: TakeTarget) -> int:
+    """The chosen take while it has not been made (nothing built yet), else a new one."""
+    chosen = _chosen(opened)
+    if not _made(_artifact(opened, chosen)[0], target.stage):
+        return chosen
+    return _highest(opened, target.key) + 1
 
 
 def make_take(root: Path, target: TakeTarget, take: int) -> Candidate:

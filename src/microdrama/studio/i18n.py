@@ -89,6 +89,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (English, 中文)
         "与 `microdrama build` 相同：只生成缺失或过期的部分。",
     ),
     "takes": ("Takes", "备选条"),
+    "voice_takes": ("Voice takes", "配音备选"),
     "take": ("Take {n}", "第{n}条"),
     "shot_target": ("shot {shot}", "镜头 {shot}"),
     "line_target": ("line {n} of shot {shot}", "镜头 {shot} 第{n}句"),

@@ -17,7 +17,7 @@ from microdrama.visuals.canvas import SUPERSAMPLE, View, blurred, glow, save_png
 from microdrama.visuals.characters import feet_below_head, figure_extent, paint_figure
 from microdrama.visuals.exteriors import EXTERIORS
 from microdrama.visuals.interiors import INTERIORS
-from microdrama.visuals.layout import CAMERAS, Camera, Placement, layout
+from microdrama.visuals.layout import CAMERAS, Camera, Placement, layout, retake_camera
 from microdrama.visuals.looks import bible_looks
 from microdrama.visuals.palette import RGB, Tint, darker, hex_rgb, lighter, mix, rng, tint
 from microdrama.visuals.pen import Pen
@@ -177,7 +177,7 @@ def render_frame(request: FrameRequest) -> Image.Image:
     """
     kind = request.location.kind
     interior = resolve_setting(request.setting, kind) == "INT"
-    camera = CAMERAS[request.framing]
+    camera = retake_camera(CAMERAS[request.framing], request.take)
     palette = (request.location.palette[0], request.location.palette[1], request.location.palette[2])
     image = _background(kind, palette, request.time, interior, request.place or kind, camera).copy()
     light = _figure_light(request, interior)

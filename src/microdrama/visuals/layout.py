@@ -152,6 +152,15 @@ def _retake(placements: list[Placement], take: int) -> list[Placement]:
     return [replace(p, turn=p.turn if turn is None or p.pose == "back" else turn) for p in placements]
 
 
+def retake_camera(camera: Camera, take: int) -> Camera:
+    """The set seen by another take: a little nearer, aimed a little aside (also for shots with nobody in them)."""
+    if take <= 1:
+        return camera
+    chance = random.Random(f"take-camera:{take}")
+    focus = (camera.focus[0] + chance.uniform(-80, 80), camera.focus[1] + chance.uniform(-60, 60))
+    return replace(camera, zoom=camera.zoom * chance.uniform(1.05, 1.2), focus=focus)
+
+
 def _inside_safe(box: tuple[float, float, float, float]) -> bool:
     return box[0] >= SAFE_BOX[0] and box[1] >= SAFE_BOX[1] and box[2] <= SAFE_BOX[2] and box[3] <= SAFE_BOX[3]
 
