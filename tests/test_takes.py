@@ -21,7 +21,7 @@ from microdrama.errors import UsageError
 from microdrama.model import Episode, Line, Shot
 from microdrama.project import Project
 from microdrama.studio.edits import choose_take, file_version, set_locked
-from tests.conftest import adapt_sample
+from tests.conftest import adapt_sample, run_cli
 from tests.fakes.openai_server import OpenAIFake, running_openai_fake
 
 
@@ -199,3 +199,29 @@ def test_a_provider_take_is_priced_before_it_runs_and_paid_once(project: Path, f
     assert quote_take(project, target, 2).cached and quote_take(project, target, 2).cost == 0.0
     ledger = Ledger(project / "build" / "ledger.sqlite").calls()
     assert [(c.stage, c.status, c.cost) for c in ledger] == [("frames", "ok", pytest.approx(0.04))]
+
+
+def test_the_take_command_quotes_makes_chooses_and_locks(project: Path) -> None:
+    shot = first_speaking_shot(project).id
+    first = run_cli("take", project, shot)
+    assert first.code == 0 and f"Take 1 of shot {shot} by procedural: free" in first.out, first.err
+    second = run_cli("take", project, shot)
+    assert second.code == 0 and "Take 2" in second.out and " * take 1:" in second.out and "   take 2:" in second.out
+    assert run_cli("take", project, shot, "--use", "2", "--lock").code == 0
+    text = (project / "episodes" / "001.yaml").read_text(encoding="utf-8")
+    assert "take: 2" in text and "locked: true" in text and (project / "locks" / "frames" / f"{shot}.png").is_file()
+    refused = run_cli("take", project, shot)
+    assert refused.code != 0 and "is locked; unlock it" in refused.err and "Traceback" not in refused.err
+    for bad, message in (("7-1-1", "no episode 7"), ("1-1", "names no shot or line"), (f"{shot}:40", "has no line 41")):
+        result = run_cli("take", project, bad)
+        assert result.code != 0 and message in result.err, result.err
+
+
+def test_a_paid_take_is_not_made_unasked(project: Path, fake: OpenAIFake) -> None:
+    use_image_provider(project, fake.url)
+    shot = first_speaking_shot(project).id
+    refused = run_cli("take", project, shot, "--take", "2")
+    assert refused.code != 0 and "estimated 0.0400 USD" in refused.out and "add --yes" in refused.err
+    assert not [r for r in fake.requests if r.path.endswith("/images/generations")]
+    paid = run_cli("take", project, shot, "--take", "2", "--yes")
+    assert paid.code == 0 and len([r for r in fake.requests if r.path.endswith("/images/generations")]) == 1

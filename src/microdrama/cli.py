@@ -299,11 +299,13 @@ from microdrama.cli_ai import register  # noqa: E402 - the AI commands join the 
 from microdrama.cli_evaluate import register as register_evaluate  # noqa: E402
 from microdrama.cli_localize import register as register_localize  # noqa: E402
 from microdrama.cli_studio import register as register_studio  # noqa: E402
+from microdrama.cli_takes import register as register_takes  # noqa: E402
 
 register(cli, PROJECT)
 register_localize(cli, PROJECT)
 register_evaluate(cli, PROJECT)
 register_studio(cli, PROJECT)
+register_takes(cli, PROJECT)
 
 
 def _quote(path: Path) -> str:
