@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +171,7 @@ def test_the_language_switch_sets_the_page_language(studio: Served) -> None:
 def test_off_loopback_every_request_needs_the_token(project: Path) -> None:
     with running(project, host="0.0.0.0") as served:
         assert served.token and f"token={served.token}" in served.url
+        assert served.elsewhere == served.url.replace("0.0.0.0", socket.gethostname())
         base = served.url.split("?")[0].replace("0.0.0.0", "127.0.0.1")
         refused = httpx.get(base)
         assert refused.status_code == 401 and "access token" in refused.text

@@ -156,6 +156,8 @@ def test_a_missing_kept_copy_is_named_with_what_to_do(project: Path) -> None:
     outcome = build_project(project, preview_only=True).episodes[0]
     assert outcome.status == "failed"
     assert f"locks/frames/{shot.id}.png is missing" in outcome.errors[0] and "unlock" in outcome.errors[0]
+    checked = run_cli("validate", project)
+    assert checked.code != 0 and f"episode 1: shot {shot.id} is locked but its approved copy" in checked.err
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         chosen = free_port(host, port)
         served = plan(host, chosen, token)
         console.print(f"microdrama studio for {escape(str(project))}: {escape(served.url)}")
+        if served.elsewhere:
+            console.print(f"from another machine: {escape(served.elsewhere)} (or this machine's address)")
         if served.token:
             console.print(f"access token: {escape(served.token)} (needed from any other machine; keep it private)")
         console.print("Press Ctrl+C to stop.")

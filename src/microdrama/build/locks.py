@@ -11,13 +11,15 @@ so a line whose text changed after it was locked is caught instead of voiced wro
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from microdrama.build.cache import file_is_whole, read_json, write_json_atomic
 from microdrama.errors import UsageError
-from microdrama.model import Line, Shot
+from microdrama.model import Episode, Line, Shot
 from microdrama.project.atomic import write_bytes_atomic
 
 LOCKS_FOLDER = "locks"
@@ -104,3 +106,22 @@ def _copy(source: Path, target: Path) -> None:
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def problems(root: Path, episodes: list[Episode]) -> list[str]:
+    """Every locked shot or line whose kept copy is missing or no longer matches its words."""
+    checks: list[tuple[int, Callable[[], Kept]]] = []
+    for episode in episodes:
+        for shot in episode.shots():
+            if shot.locked:
+                checks.append((episode.number, partial(kept_frame, root, shot)))
+            for index, line in enumerate(shot.lines):
+                if line.locked:
+                    checks.append((episode.number, partial(kept_voice, root, shot.id, index, line)))
+    found = []
+    for number, check in checks:
+        try:
+            check()
+        except LockProblem as problem:
+            found.append(f"episode {number}: {problem}")
+    return found

@@ -17,12 +17,14 @@ from microdrama.studio.app import create_app, wrap
 from microdrama.studio.security import TOKEN_PARAM, is_loopback, new_token
 
 DEFAULT_PORT = 8765
+WILDCARDS = ("0.0.0.0", "::")  # listen on every interface: reached through this machine's name
 
 
 @dataclass(frozen=True)
 class Served:
     url: str  # what to open (with the token when one is needed)
     token: str | None
+    elsewhere: str | None = None  # the URL for other machines, when listening on every interface
 
 
 def free_port(host: str, wanted: int) -> int:
@@ -38,9 +40,13 @@ def plan(host: str, port: int, token: str | None = None) -> Served:
     """The URL and token for serving on `host:port` (a token is made when the host is not loopback)."""
     if not is_loopback(host):
         token = token or new_token()
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
-    return Served(url=f"{url}?{TOKEN_PARAM}={token}" if token else url, token=token)
+    query = f"?{TOKEN_PARAM}={token}" if token else ""
+
+    def url(name: str) -> str:
+        return f"http://{f'[{name}]' if ':' in name else name}:{port}/{query}"
+
+    elsewhere = url(socket.gethostname()) if host in WILDCARDS else None
+    return Served(url=url(host), token=token, elsewhere=elsewhere)
 
 
 def config(root: Path, host: str, port: int, token: str | None) -> uvicorn.Config:
