@@ -16,7 +16,7 @@ from microdrama.audio.casting import take_reading
 from microdrama.build.cache import canonical
 from microdrama.build.ledger import Ledger
 from microdrama.build.pipeline import build_project
-from microdrama.build.takes import TakeTarget, candidates, make_take, quote_take
+from microdrama.build.takes import Takes, TakeTarget, make_take
 from microdrama.errors import UsageError
 from microdrama.model import Episode, Line, Shot
 from microdrama.project import Project
@@ -69,15 +69,15 @@ def test_files_and_cache_keys_without_takes_stay_as_they_were() -> None:
 def test_a_new_take_is_another_picture_and_the_chosen_take_is_what_the_build_uses(project: Path) -> None:
     shot = first_speaking_shot(project)
     target = TakeTarget(shot.id)
-    quote = quote_take(project, target)
+    quote = Takes(project, target).quote()
     assert (quote.take, quote.engine, quote.paid, quote.cost) == (1, "procedural", False, 0.0), "nothing built yet"
     build_project(project, preview_only=True)
-    assert quote_take(project, target).take == 2
+    assert Takes(project, target).quote().take == 2
     first = timeline_paths(project)[shot.id]
     made = make_take(project, target, 2)
     assert digest(project / made.path) != digest(project / first), "take 2 is drawn differently"
-    assert [(c.take, c.chosen) for c in candidates(project, target)] == [(1, True), (2, False)]
-    assert quote_take(project, target).take == 3, "the next new take after 2 is 3"
+    assert [(c.take, c.chosen) for c in Takes(project, target).candidates()] == [(1, True), (2, False)]
+    assert Takes(project, target).quote().take == 3, "the next new take after 2 is 3"
 
     files, _, version = episode_one(project)
     choose_take(files, 1, version, target, 2)
@@ -190,7 +190,7 @@ def use_image_provider(root: Path, url: str) -> None:
 def test_a_provider_take_is_priced_before_it_runs_and_paid_once(project: Path, fake: OpenAIFake) -> None:
     use_image_provider(project, fake.url)
     target = TakeTarget(first_speaking_shot(project).id)
-    quote = quote_take(project, target, 2)
+    quote = Takes(project, target).quote(2)
     assert (quote.engine, quote.model, quote.paid, quote.cached) == ("remote", "fake-image", True, False)
     assert quote.cost == pytest.approx(0.04)
     assert not [r for r in fake.requests if r.path.endswith("/images/generations")], "a quote sends nothing"
@@ -198,7 +198,7 @@ def test_a_provider_take_is_priced_before_it_runs_and_paid_once(project: Path, f
     make_take(project, target, 2)
     calls = [r for r in fake.requests if r.path.endswith("/images/generations")]
     assert len(calls) == 1 and calls[0].json is not None and calls[0].json.get("seed") is not None
-    assert quote_take(project, target, 2).cached and quote_take(project, target, 2).cost == 0.0
+    assert Takes(project, target).quote(2).cached and Takes(project, target).quote(2).cost == 0.0
     ledger = Ledger(project / "build" / "ledger.sqlite").calls()
     assert [(c.stage, c.status, c.cost) for c in ledger] == [("frames", "ok", pytest.approx(0.04))]
 
@@ -214,7 +214,11 @@ def test_the_take_command_quotes_makes_chooses_and_locks(project: Path) -> None:
     assert "take: 2" in text and "locked: true" in text and (project / "locks" / "frames" / f"{shot}.png").is_file()
     refused = run_cli("take", project, shot)
     assert refused.code != 0 and "is locked; unlock it" in refused.err and "Traceback" not in refused.err
-    for bad, message in (("7-1-1", "no episode 7"), ("1-1", "names no shot or line"), (f"{shot}:40", "has no line 41")):
+    for bad, message in (
+        ("7-1-1", "episode 7 does not exist"),
+        ("1-1", "names no shot or line"),
+        (f"{shot}:40", "has no line 41"),
+    ):
         result = run_cli("take", project, bad)
         assert result.code != 0 and message in result.err, result.err
 

@@ -50,7 +50,7 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
                 state = "locked: builds keep its approved copy" if lock else "unlocked"
                 console.print(f"{takes.describe(chosen)}: {state}")
         elif not list_only:
-            quote = takes.quote_take(project, chosen, number)
+            quote = takes.Takes(project, chosen).quote(number)
             price = "free (made on this machine)" if not quote.paid else f"estimated {quote.cost:.4f} {quote.currency}"
             if quote.cached:
                 price = "already made: nothing to pay"
@@ -64,6 +64,6 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
                 click.confirm("Make it?", abort=True)
             made = takes.make_take(project, chosen, quote.take)
             console.print(f"[green]made[/] {escape(made.path)}", soft_wrap=True)
-        for candidate in takes.candidates(project, chosen):
+        for candidate in takes.Takes(project, chosen).candidates():
             mark = "*" if candidate.chosen else " "
             console.print(f" {mark} take {candidate.take}: {escape(candidate.path)}", soft_wrap=True)

@@ -196,7 +196,7 @@ def build_project(
     before the call that would pass it, keeping everything finished.
     """
     started = time.perf_counter()
-    project, config, bible, chosen = open_for_build(root, episodes)
+    project, config, bible, chosen = _open(root, episodes)
     check_before_build(project, config, need_ffmpeg=not preview_only)
     with build_lock(project.build_dir):
         Cache(project.root).remove_stale_temporaries()
@@ -220,7 +220,7 @@ def build_project(
 
 def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
     """What `build` would make and call, with estimated tokens and cost; nothing is made or sent."""
-    project, config, bible, chosen = open_for_build(root, episodes)
+    project, config, bible, chosen = _open(root, episodes)
     complete_cast(bible)  # in memory only: a dry run writes nothing
     run = BuildRun(project, config, None, None, Gateway(project.root, config))
     tasks = _plan_stage_a(run, bible, chosen, dry_run=True)[1]
@@ -243,7 +243,7 @@ def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
     return BuildPlan(list(work.values()), to_render)
 
 
-def open_for_build(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
+def _open(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
     project = Project.open(root)
     config = project.load_config()
     bible = project.load_bible()

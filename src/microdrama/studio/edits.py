@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import cast, get_args
 
 from microdrama.build import locks, takes
-from microdrama.build.takes import TakeTarget, describe
+from microdrama.build.takes import Takes, TakeTarget, describe
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.model.script import Episode, Line, Shot
@@ -120,7 +120,7 @@ def choose_take(project: Project, number: int, version: str, target: TakeTarget,
         chosen = shot if target.line is None else _line(shot, target.line)
         if chosen.locked:
             raise ValidationError(_locked_message(describe(target)))
-        if take not in {candidate.take for candidate in takes.candidates(project.root, target)}:
+        if take not in {candidate.take for candidate in Takes(project.root, target).candidates()}:
             raise ValidationError(f"take {take} of {describe(target)} has not been made; make it first")
         chosen.take = take
 
@@ -133,7 +133,7 @@ def set_locked(project: Project, number: int, version: str, target: TakeTarget, 
     def change(episode: Episode, shot: Shot) -> None:
         chosen = shot if target.line is None else _line(shot, target.line)
         if locked and not chosen.locked:
-            takes.keep(project.root, target)
+            Takes(project.root, target).keep()
         chosen.locked = locked
 
     new_version = _edit(project, number, version, target.shot, change)

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from microdrama.build import takes
-from microdrama.build.takes import TakeQuote, TakeTarget
+from microdrama.build.takes import TakeQuote, Takes, TakeTarget
 from microdrama.errors import MicrodramaError, UsageError
 from microdrama.studio.edits import ConflictError, choose_take, set_locked
 from microdrama.studio.jobs import Builds
@@ -39,8 +39,9 @@ def add_take_routes(app: FastAPI, state: ProjectState, pages: Pages, builds: Bui
         if shot is None or (target.line is not None and not 0 <= target.line < len(shot.lines)):
             return pages.render(request, "error.html", {"message": f"no {takes.describe(target)}"}, status=404)
         line = shot.lines[target.line] if target.line is not None else None
-        locked = line.locked if line is not None else shot.locked
-        quoted: TakeQuote | None = None if locked else takes.quote_take(state.project.root, target)
+        opened = Takes(state.project.root, target, cast_bible=state.cast_bible(), episode=episode)
+        locked = opened.locked
+        quoted: TakeQuote | None = None if locked else opened.quote()
         kept = takes.kept_path(state.project.root, target)
         context: dict[str, Any] = {
             "episode": episode,
@@ -50,7 +51,7 @@ def add_take_routes(app: FastAPI, state: ProjectState, pages: Pages, builds: Bui
             "line": line,
             "locked": locked,
             "kept": state.project.display(kept) if locked and kept.is_file() else None,
-            "candidates": takes.candidates(state.project.root, target),
+            "candidates": opened.candidates(),
             "quote": quoted,
             "problem": problem,
             "speaker": state.bible().speaker_name(line.speaker) if line is not None else "",
@@ -80,7 +81,7 @@ def add_take_routes(app: FastAPI, state: ProjectState, pages: Pages, builds: Bui
     ) -> Response:
         """Start the take the page quoted; if its price rose since, show the new price instead."""
         chosen = target_of(number, target)
-        now = takes.quote_take(state.project.root, chosen, take)
+        now = Takes(state.project.root, chosen, cast_bible=state.cast_bible()).quote(take)
         if now.cost > quoted_cost + PRICE_SLACK:
             message = f"the estimate changed to {now.cost:.4f} {now.currency} since the page was shown; check it"
             return page(request, number, chosen, message, status=409)

@@ -7,6 +7,7 @@ same inputs give the same pixels on every machine and in every worker process.
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import math
 import random
@@ -76,6 +77,7 @@ def luminance(colour: RGB) -> float:
     return (0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]) / 255
 
 
+@functools.lru_cache(maxsize=4096)  # casting compares every candidate look with every look taken
 def lab(colour: RGB) -> tuple[float, float, float]:
     """CIE L*a*b* (D65): distances in it track what the eye sees as different."""
 
