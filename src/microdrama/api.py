@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from microdrama.build.ledger import CallRecord
-from microdrama.build.pipeline import BuildPlan, BuildReport
+from microdrama.build.pipeline import BuildReport
+from microdrama.build.plan import BuildPlan
 from microdrama.errors import MicrodramaError, ProjectError, ProviderError, UsageError
 from microdrama.model import Bible, Episode
 from microdrama.project import Project
@@ -318,7 +319,7 @@ def build(
 
 def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
     """What `build` would make and which provider calls it would pay for (a dry run: nothing is made)."""
-    from microdrama.build.pipeline import plan_build as plan
+    from microdrama.build.plan import plan_build as plan
 
     return plan(root, episodes=episodes)
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
 from microdrama import __version__, api
-from microdrama.build.pipeline import BuildPlan
+from microdrama.build.plan import BuildPlan
 from microdrama.errors import BudgetExceeded, MicrodramaError, ValidationError
 from microdrama.show import print_episode, print_overview
 

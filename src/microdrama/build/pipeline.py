@@ -63,31 +63,6 @@ class BuildReport:
 
 
 @dataclass
-class PlannedWork:
-    """One line of `build --dry-run`: what a stage would make and what it would cost."""
-
-    stage: str
-    provider: str  # provider name, or the built-in engine (procedural, espeak-ng/Piper, ffmpeg)
-    model: str
-    to_make: int
-    calls: int = 0  # paid provider calls (cache misses)
-    cached: int = 0  # provider answers already in the cache
-    tokens: int = 0
-    cost: float = 0.0
-    currency: str = ""
-
-
-@dataclass
-class BuildPlan:
-    work: list[PlannedWork]
-    episodes: list[int]
-
-    @property
-    def cost(self) -> float:
-        return sum(item.cost for item in self.work)
-
-
-@dataclass
 class _EpisodeMedia:
     episode: Episode
     frames: dict[str, str] = field(default_factory=dict)  # shot id -> frame (relative path)
@@ -196,7 +171,7 @@ def build_project(
     before the call that would pass it, keeping everything finished.
     """
     started = time.perf_counter()
-    project, config, bible, chosen = _open(root, episodes)
+    project, config, bible, chosen = open_series(root, episodes)
     check_before_build(project, config, need_ffmpeg=not preview_only)
     with build_lock(project.build_dir):
         Cache(project.root).remove_stale_temporaries()
@@ -218,32 +193,8 @@ def build_project(
     )
 
 
-def plan_build(root: Path, *, episodes: str | None = None) -> BuildPlan:
-    """What `build` would make and call, with estimated tokens and cost; nothing is made or sent."""
-    project, config, bible, chosen = _open(root, episodes)
-    complete_cast(bible)  # in memory only: a dry run writes nothing
-    run = BuildRun(project, config, None, None, Gateway(project.root, config))
-    tasks = _plan_stage_a(run, bible, chosen, dry_run=True)[1]
-    work: dict[str, PlannedWork] = {}
-    for task in tasks:
-        estimate = run.media.estimate(task)
-        engine, model = run.media.engine(task.stage)
-        item = work.setdefault(task.stage, PlannedWork(task.stage, engine, model, 0))
-        item.to_make += 1
-        if estimate is not None:
-            item.calls += 0 if estimate.cached else 1
-            item.cached += 1 if estimate.cached else 0
-            item.tokens += estimate.prompt_tokens + estimate.completion_tokens
-            item.cost += estimate.cost
-            item.currency = estimate.currency
-    renders = [e.number for e in chosen if not file_is_whole(project.out_dir / f"ep{e.number:03d}.mp4")]
-    stale = {task.episode for task in tasks if task.episode is not None}
-    to_render = sorted(set(renders) | stale)
-    work["render"] = PlannedWork("render", "ffmpeg", "", len(to_render))
-    return BuildPlan(list(work.values()), to_render)
-
-
-def _open(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
+def open_series(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bible, list[Episode]]:
+    """The project, its settings, its bible and the selected episodes (all when `episodes` is None)."""
     project = Project.open(root)
     config = project.load_config()
     bible = project.load_bible()
@@ -254,7 +205,7 @@ def _open(root: Path, episodes: str | None) -> tuple[Project, ProjectConfig, Bib
     return project, config, bible, [e for e in all_episodes if selected is None or e.number in selected]
 
 
-def _plan_stage_a(
+def plan_media(
     run: BuildRun, bible: Bible, episodes: list[Episode], dry_run: bool = False
 ) -> tuple[list[_EpisodeMedia], list[Task], dict[str, list[_EpisodeMedia]]]:
     """Every frame, voice and title card the episodes need; tasks for the missing ones."""
@@ -313,7 +264,7 @@ def _plan_stage_a(
 
 def _stage_a(run: BuildRun, bible: Bible, episodes: list[Episode]) -> list[_EpisodeMedia]:
     """Frames, voices and the title card: plan every artifact, make the missing ones."""
-    media, tasks, owners = _plan_stage_a(run, bible, episodes)
+    media, tasks, owners = plan_media(run, bible, episodes)
     results = run.run("voices and frames", tasks)
     for task in tasks:
         result = results.get(task.id)
