@@ -72,13 +72,13 @@ def release(path: Path) -> None:
 
 def kept_frame(root: Path, shot: Shot) -> Kept:
     path = frame_file(root, shot.id)
-    record = _record(path, f"shot {shot.id}", "locked: true")
+    record = _record(path, f"shot {shot.id}")
     return Kept(path, _digest(path), bool(record.get("ai")))
 
 
 def kept_voice(root: Path, shot_id: str, index: int, line: Line) -> Kept:
     path = voice_file(root, shot_id, index)
-    record = _record(path, f"line {index + 1} of shot {shot_id}", "locked: true")
+    record = _record(path, f"line {index + 1} of shot {shot_id}")
     if record.get("text") != line.text or record.get("speaker") != line.speaker:
         raise LockProblem(
             f"line {index + 1} of shot {shot_id} is locked, but its words or speaker changed since it was "
@@ -88,13 +88,13 @@ def kept_voice(root: Path, shot_id: str, index: int, line: Line) -> Kept:
     return Kept(path, _digest(path), bool(record.get("ai")))
 
 
-def _record(path: Path, what: str, flag: str) -> dict[str, Any]:
+def _record(path: Path, what: str) -> dict[str, Any]:
     record = read_json(path.with_suffix(".json"))
     if not file_is_whole(path) or not isinstance(record, dict):
         relative = Path(*path.parts[-3:]).as_posix()
         raise LockProblem(
             f"{what} is locked but its approved copy {relative} is missing; restore the file, "
-            f"or unlock it (remove `{flag}` in the episode file, or use the studio) to make it again"
+            "or unlock it (remove `locked: true` in the episode file, or use the studio) to make it again"
         )
     return record
 

@@ -35,12 +35,11 @@ def add_take_routes(app: FastAPI, state: ProjectState, pages: Pages, builds: Bui
 
     def page(request: Request, number: int, target: TakeTarget, problem: str = "", status: int = 200) -> Response:
         episode, version = state.episode(number)
-        shot = next((s for s in episode.shots() if s.id == target.shot), None)
-        if shot is None or (target.line is not None and not 0 <= target.line < len(shot.lines)):
-            return pages.render(request, "error.html", {"message": f"no {takes.describe(target)}"}, status=404)
-        line = shot.lines[target.line] if target.line is not None else None
-        opened = Takes(state.project.root, target, cast_bible=state.cast_bible(), episode=episode)
-        locked = opened.locked
+        try:
+            opened = Takes(state.project.root, target, cast_bible=state.cast_bible(), episode=episode)
+        except UsageError as missing:  # no such shot or line in this episode
+            return pages.render(request, "error.html", {"message": str(missing)}, status=404)
+        shot, line, locked = opened.shot, opened.line, opened.locked
         quoted: TakeQuote | None = None if locked else opened.quote()
         kept = takes.kept_path(state.project.root, target)
         context: dict[str, Any] = {
