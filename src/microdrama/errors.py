@@ -59,3 +59,7 @@ class BudgetExceeded(MicrodramaError):
     """The next paid call would pass --max-cost; what finished is kept."""
 
     exit_code = 7
+
+
+class AssetError(MicrodramaError):
+    """A bundled model, voice, font or native library is missing or differs from its reviewed SHA-256."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from microdrama import assets
 from microdrama.audio.elf import symbols
 from microdrama.errors import MicrodramaError
 
@@ -63,6 +64,7 @@ class _Library:
     def __init__(self) -> None:
         import espeakng_loader
 
+        assets.package_files("espeakng-loader")  # the library ctypes loads and its phoneme data
         self.path = Path(espeakng_loader.get_library_path())
         self.data = Path(espeakng_loader.get_data_path())
         lib = ctypes.CDLL(str(self.path))

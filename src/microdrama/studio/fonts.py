@@ -17,6 +17,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from microdrama.project.atomic import write_bytes_atomic
+from microdrama.visuals.fonts import sans_font
 
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d\u2026]")
 KEEP = 512  # character sets remembered (a page each); older ones are cut again if asked for
@@ -24,9 +25,7 @@ ALWAYS = "0123456789"  # digits beside Chinese text render in the same face
 
 
 def font_file() -> Path:
-    import pylopdf_fonts_zh_cn
-
-    return Path(pylopdf_fonts_zh_cn.__file__).parent / "NotoSansSC-Regular.otf"
+    return sans_font()  # the renderer's checked copy
 
 
 class FontSubsets:

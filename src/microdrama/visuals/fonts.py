@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from microdrama.errors import MicrodramaError
+from microdrama import assets
 
 # Noto Sans SC covers Simplified Chinese, Latin and most punctuation.
 FONT_FAMILY = "Noto Sans SC"
@@ -13,18 +13,8 @@ FONT_FAMILY = "Noto Sans SC"
 
 @cache
 def font_dir() -> Path:
-    """The folder holding the bundled fonts (for Pillow and for libass's fontsdir)."""
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError as error:
-        raise MicrodramaError(
-            "the CJK font package is missing; reinstall microdrama (pip install microdrama) "
-            "or pip install pylopdf-fonts-zh-cn"
-        ) from error
-    folder = Path(pylopdf_fonts_zh_cn.__file__).parent
-    if not (folder / "NotoSansSC-Regular.otf").is_file():
-        raise MicrodramaError(f"the bundled font is missing from {folder}; reinstall pylopdf-fonts-zh-cn")
-    return folder
+    """The folder holding the bundled fonts (for Pillow and for libass's fontsdir), checked once a process."""
+    return assets.package_file("pylopdf-fonts-zh-cn", "pylopdf_fonts_zh_cn/NotoSansSC-Regular.otf").parent
 
 
 def sans_font() -> Path:
@@ -32,7 +22,7 @@ def sans_font() -> Path:
 
 
 def serif_font() -> Path:
-    return font_dir() / "NotoSerifSC-Regular.otf"
+    return assets.package_file("pylopdf-fonts-zh-cn", "pylopdf_fonts_zh_cn/NotoSerifSC-Regular.otf")
 
 
 # Subtitle fonts for other scripts, each in its own wheel (Noto Sans, OFL): language -> (package, family).
@@ -42,28 +32,17 @@ SCRIPT_FONTS = {
     "ja": ("pylopdf_fonts_jp", "Noto Sans JP"),
     "zh-Hant": ("pylopdf_fonts_zh_tw", "Noto Sans TC"),
 }
-FONT_SUFFIXES = (".otf", ".ttf", ".ttc", ".otc")
 
 
 @cache
 def subtitle_font_files(language: str) -> tuple[Path, ...]:
     """The sans fonts libass needs for subtitles in ``language``: Noto Sans SC (Chinese and
-    Latin) plus the language's own script font. Only these go to libass, which reads every
-    font file it is given."""
-    import importlib
-
+    Latin) plus the language's own script font (the package's pinned Sans files, checked).
+    Only these go to libass, which reads every font file it is given."""
     files = [sans_font()]
     if language in SCRIPT_FONTS:
-        package = SCRIPT_FONTS[language][0]
-        try:
-            module = importlib.import_module(package)
-        except ImportError as error:
-            raise MicrodramaError(
-                f"the font for {language} subtitles is missing; reinstall microdrama "
-                f"(pip install {package.replace('_', '-')})"
-            ) from error
-        folder = Path(module.__file__ or "").parent
-        files += sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES and "Sans" in p.name)
+        package = SCRIPT_FONTS[language][0].replace("_", "-")
+        files += sorted(path for path in assets.package_files(package).values() if "Sans" in path.name)
     return tuple(files)
 
 
