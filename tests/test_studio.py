@@ -17,6 +17,7 @@ import pytest
 from microdrama.studio.security import MAX_BODY_BYTES
 from microdrama.studio.server import Served, running
 from tests.conftest import adapt_sample, run_cli
+from tests.studio_helpers import page_form
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +36,6 @@ def project(adapted: Path, tmp_path: Path) -> Path:
 def studio(project: Path) -> Iterator[Served]:
     with running(project) as served:
         yield served
-
-
-def page_form(client: httpx.Client, number: int) -> dict[str, str]:
-    """The first line form of an episode page, as the browser would send it."""
-    html = client.get(f"/episodes/{number}").text
-    form = re.search(r'<form method="post" action="/episodes/\d+/lines".*?</form>', html, re.S)
-    assert form is not None
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group()))
-    fields["text"] = re.search(r'<textarea name="text"[^>]*>([^<]*)</textarea>', form.group(), re.S).group(1)  # type: ignore[union-attr]
-    fields["speaker"] = re.search(
-        r'<select name="speaker">.*?<option value="([^"]+)" selected', form.group(), re.S
-    ).group(1)  # type: ignore[union-attr]
-    fields["emotion"] = re.search(r'<select name="emotion">.*?<option selected>(\w+)<', form.group(), re.S).group(1)  # type: ignore[union-attr]
-    return fields
 
 
 def test_the_board_lists_every_episode_with_its_beats(studio: Served, project: Path) -> None:

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from microdrama.build.ledger import CallRecord
+from microdrama.build.lock import build_lock
 from microdrama.build.pipeline import BuildReport
 from microdrama.build.plan import BuildPlan
 from microdrama.errors import MicrodramaError, ProjectError, ProviderError, UsageError
 from microdrama.model import Bible, Episode
 from microdrama.project import Project
 from microdrama.project.atomic import write_text_atomic
-from microdrama.project.config import ProjectConfig, SeriesSettings, SourceSettings, update_config
-from microdrama.project.folder import episode_file_name
+from microdrama.project.config import ProjectConfig, SeriesSettings, SourceSettings
 from microdrama.text.analysis import Analysis, analyze
 from microdrama.text.document import SourceDocument
 from microdrama.text.reader import read_source
@@ -61,8 +61,13 @@ def init_project(
         series=SeriesSettings(title=(title or document.title).strip() or source.stem, language=document.language),
         source=SourceSettings(files=[recorded]),
     )
-    project = Project.create(root, config, source, force=force)
-    return project, document
+    old = Project(root)
+    if force and old.config_path.is_file() and old.build_dir.is_dir():
+        # Replaced under a running build, the old project's build would write into the new one.
+        busy = f"a build of this project ({root}) is running, so it cannot be replaced now"
+        with build_lock(old.build_dir, busy=busy):
+            return Project.create(root, config, source, force=force), document
+    return Project.create(root, config, source, force=force), document
 
 
 @dataclass
@@ -140,17 +145,8 @@ def adapt_project(
     _keep_cast(project, adaptation.bible)
     if gateway is not None:
         adaptation.episodes = _rewrite_all(project, adaptation, gateway, progress)
-    written = [project.bible_path]
-    project.save_bible(adaptation.bible)
-    for episode in adaptation.episodes:
-        written.append(project.save_episode(episode))
-    keep = {episode_file_name(episode.number) for episode in adaptation.episodes}
-    for stale in project.episode_paths():
-        if stale.name not in keep:
-            stale.unlink()
-    project.record_written(written)
-    if overrides:
-        update_config(project.config_path, "adapt", overrides)
+    settings_changed = {"adapt": overrides} if overrides else {}
+    written = project.replace_series(adaptation.bible, adaptation.episodes, settings_changed)
     return AdaptResult(project, adaptation.bible, adaptation.episodes, analysis, written)
 
 
@@ -234,12 +230,7 @@ def new_project(
     )
     if title:
         bible.series.title = title
-    update_config(project.config_path, "series", {"title": bible.series.title})
-    written = [project.bible_path]
-    project.save_bible(bible)
-    for episode in written_episodes:
-        written.append(project.save_episode(episode))
-    project.record_written(written)
+    project.replace_series(bible, written_episodes, {"series": {"title": bible.series.title}})
     return NewResult(project, bible, written_episodes)
 
 

@@ -21,8 +21,9 @@ from microdrama.build.takes import TakeTarget
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.studio import i18n, review_l10n
-from microdrama.studio.edits import ConflictError, LineEdit, ShotEdit, edit_line, edit_shot
+from microdrama.studio.edits import ConflictError, LineEdit, NotWritable, ShotEdit, edit_line, edit_shot
 from microdrama.studio.fonts import FontSubsets
+from microdrama.studio.guards import BodyLimit, HostCheck, HostNames, NoFraming
 from microdrama.studio.jobs import Builds, Job
 from microdrama.studio.security import (
     CSRF_COOKIE,
@@ -31,7 +32,6 @@ from microdrama.studio.security import (
     SAFE_METHODS,
     TOKEN_COOKIE,
     TOKEN_PARAM,
-    BodyLimit,
     PathRefused,
     confined,
     new_token,
@@ -85,7 +85,7 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
         response: Response = await call_next(request)
         if access_token is not None and request.query_params.get(TOKEN_PARAM):
             response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
-        if CSRF_COOKIE not in request.cookies:
+        if request.cookies.get(CSRF_COOKIE) != request.state.csrf:  # none yet, or an empty one
             response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -234,7 +234,7 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
 
     @app.exception_handler(MicrodramaError)
     async def project_problem(request: Request, error: MicrodramaError) -> Response:
-        return _error(request, 422, str(error))
+        return _error(request, _status_of(error), str(error))
 
     return app
 
@@ -346,23 +346,25 @@ def _save(pages: Pages, state: ProjectState, request: Request, number: int, save
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
         version = save()
-    except ConflictError as error:
+    except MicrodramaError as error:
+        status = _status_of(error)
         if wants_json:
-            return JSONResponse({"error": str(error), "conflict": True}, status_code=409)
-        return _episode(pages, state, request, number, problem=str(error), status=409)
-    except ValidationError as error:
-        if wants_json:
-            return JSONResponse({"error": str(error)}, status_code=422)
-        return _episode(pages, state, request, number, problem=str(error), status=422)
+            return JSONResponse({"error": str(error), "conflict": isinstance(error, ConflictError)}, status_code=status)
+        return _episode(pages, state, request, number, problem=str(error), status=status)
     if wants_json:
         return JSONResponse({"version": version})
     return RedirectResponse(f"/episodes/{number}?saved=1", status_code=303)
+
+
+def _status_of(error: MicrodramaError) -> int:
+    """409 when the project's state stands in the way (changed meanwhile, not writable), else 422."""
+    return 409 if isinstance(error, ConflictError | NotWritable) else 422
 
 
 def _error(request: Request, status: int, message: str) -> Response:
     return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
 
 
-def wrap(app: FastAPI) -> BodyLimit:
-    """The app as served: with the request-size limit in front of everything."""
-    return BodyLimit(app)
+def wrap(app: FastAPI, hosts: HostNames) -> NoFraming:
+    """The app as served: no framing, the Host check, then the request-size limit, in front of everything."""
+    return NoFraming(HostCheck(BodyLimit(app), hosts))

@@ -36,6 +36,10 @@ class ConflictError(MicrodramaError):
     exit_code = 4
 
 
+class NotWritable(MicrodramaError):
+    """The project folder cannot be written (read-only disk, permissions): nothing was saved."""
+
+
 @dataclass(frozen=True)
 class LineEdit:
     shot: str
@@ -66,9 +70,15 @@ def episode_path(project: Project, number: int) -> Path:
 @contextlib.contextmanager
 def project_write_lock(project: Project) -> Iterator[None]:
     """One writer at a time: this server's threads, and any other studio on the project."""
-    project.build_dir.mkdir(parents=True, exist_ok=True)
     with _process_lock:
-        handle = os.open(project.build_dir / ".studio.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            project.build_dir.mkdir(parents=True, exist_ok=True)
+            handle = os.open(project.build_dir / ".studio.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as error:
+            raise NotWritable(
+                f"the project folder is not writable: {project.root}: {error.strerror}; nothing was saved "
+                "(check the folder's permissions, or whether its disk is mounted read-only)"
+            ) from error
         try:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
@@ -95,6 +105,7 @@ def edit_line(project: Project, number: int, version: str, edit: LineEdit) -> st
         shot.lines[edit.index] = Line.model_validate(
             {**old.model_dump(), "text": text, "speaker": edit.speaker, "emotion": edit.emotion}
         )
+        _follow_quotes(episode, shot, old.text.strip(), text)
 
     return _edit(project, number, version, edit.shot, change)
 
@@ -108,6 +119,8 @@ def edit_shot(project: Project, number: int, version: str, edit: ShotEdit) -> st
         if len(edit.description) > MAX_LINE_CHARS:
             raise ValidationError(f"a shot description can have at most {MAX_LINE_CHARS} characters")
         shot.framing = cast(Framing, edit.framing)
+        if edit.description.strip():
+            _follow_quotes(episode, shot, shot.description.strip(), edit.description.strip())
         shot.description = edit.description.strip()
 
     return _edit(project, number, version, edit.shot, change)
@@ -140,6 +153,19 @@ def set_locked(project: Project, number: int, version: str, target: TakeTarget, 
     if not locked:
         locks.release(takes.kept_path(project.root, target))
     return new_version
+
+
+def _follow_quotes(episode: Episode, shot: Shot, old: str, new: str) -> None:
+    for beat in (episode.hook, episode.cliffhanger):
+        if beat.shot == shot.id:
+            beat.text = _requoted(beat.text, old, new)
+
+
+def _requoted(beat: str, old: str, new: str) -> str:
+    """The hook or cliffhanger text once its shot's line (or action) `old` became `new`. The
+    writer makes a beat of the words of one line (less the comma a speech tag leaves behind);
+    a beat written in other words (an AI writer's summary) is not a quote and stays."""
+    return new if old and beat.strip().rstrip(",，、") == old.rstrip(",，、") else beat
 
 
 def _line(shot: Shot, index: int) -> Line:

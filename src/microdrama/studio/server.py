@@ -1,4 +1,6 @@
-"""Serving the studio: on 127.0.0.1 by default; anywhere else only with an access token."""
+"""Serving the studio: on 127.0.0.1 by default; anywhere else only with an access token.
+Either way it answers only to its own names (HostNames): loopback's, the machine's when it
+listens on every interface, and those the user allows."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import uvicorn
 
 from microdrama.errors import UsageError
 from microdrama.studio.app import create_app, wrap
+from microdrama.studio.guards import HostNames
 from microdrama.studio.security import TOKEN_PARAM, is_loopback, new_token
 
 DEFAULT_PORT = 8765
@@ -24,6 +27,7 @@ WILDCARDS = ("0.0.0.0", "::")  # listen on every interface: reached through this
 class Served:
     url: str  # what to open (with the token when one is needed)
     token: str | None
+    hosts: HostNames  # the Host header values it answers to
     elsewhere: str | None = None  # the URL for other machines, when listening on every interface
 
 
@@ -36,8 +40,10 @@ def free_port(host: str, wanted: int) -> int:
     raise UsageError(f"cannot listen on {host}: no free port; choose one with --port")
 
 
-def plan(host: str, port: int, token: str | None = None) -> Served:
-    """The URL and token for serving on `host:port` (a token is made when the host is not loopback)."""
+def plan(host: str, port: int, token: str | None = None, allowed_hosts: Iterable[str] = ()) -> Served:
+    """The URL, token and host names for serving on `host:port` (a token is made when the host
+    is not loopback; an empty one counts as none)."""
+    token = token or None
     if not is_loopback(host):
         token = token or new_token()
     query = f"?{TOKEN_PARAM}={token}" if token else ""
@@ -45,26 +51,34 @@ def plan(host: str, port: int, token: str | None = None) -> Served:
     def url(name: str) -> str:
         return f"http://{f'[{name}]' if ':' in name else name}:{port}/{query}"
 
-    elsewhere = url(socket.gethostname()) if host in WILDCARDS else None
-    return Served(url=url(host), token=token, elsewhere=elsewhere)
+    everywhere = host in WILDCARDS
+    machine = (socket.gethostname(), socket.getfqdn()) if everywhere else (host,)
+    try:
+        hosts = HostNames.serving(port, allowed_hosts, machine, any_address=everywhere)
+    except ValueError as error:
+        raise UsageError(f"--allow-host: {error}") from error
+    elsewhere = url(socket.gethostname()) if everywhere else None
+    return Served(url=url(host), token=token, hosts=hosts, elsewhere=elsewhere)
 
 
-def config(root: Path, host: str, port: int, token: str | None) -> uvicorn.Config:
-    app = wrap(create_app(root, access_token=token))
+def config(root: Path, host: str, port: int, served: Served) -> uvicorn.Config:
+    app = wrap(create_app(root, access_token=served.token), served.hosts)
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
 
 
-def serve(root: Path, host: str, port: int, token: str | None) -> None:
+def serve(root: Path, host: str, port: int, served: Served) -> None:
     """Serve until interrupted (Ctrl+C)."""
-    uvicorn.Server(config(root, host, port, token)).run()
+    uvicorn.Server(config(root, host, port, served)).run()
 
 
 @contextlib.contextmanager
-def running(root: Path, host: str = "127.0.0.1", port: int = 0, token: str | None = None) -> Iterator[Served]:
+def running(
+    root: Path, host: str = "127.0.0.1", port: int = 0, token: str | None = None, allowed_hosts: Iterable[str] = ()
+) -> Iterator[Served]:
     """The studio served in a background thread (for tests and scripts); stopped on exit."""
     port = free_port(host, port)
-    served = plan(host, port, token)
-    server = uvicorn.Server(config(root, host, port, served.token))
+    served = plan(host, port, token, allowed_hosts)
+    server = uvicorn.Server(config(root, host, port, served))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
