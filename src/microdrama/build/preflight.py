@@ -7,6 +7,8 @@ from pathlib import Path
 from microdrama.build.cache import disk_free_mb
 from microdrama.errors import MicrodramaError, UsageError
 from microdrama.project import Project, ProjectConfig
+from microdrama.project.paths import OutsideProject
+from microdrama.project.paths import inside_project as confine
 
 MIN_FREE_MB = 200
 
@@ -42,8 +44,9 @@ def check_before_build(project: Project, config: ProjectConfig, need_ffmpeg: boo
 
 def inside_project(project: Project, relative: str, setting: str) -> Path:
     """A path from the settings, refused if it leads outside the project folder."""
-    root = project.root.resolve()
-    path = (root / relative).resolve()
-    if path != root and root not in path.parents:
-        raise UsageError(f"{setting} = {relative!r} points outside the project; put the file inside the project folder")
-    return path
+    try:
+        return confine(project.root, relative)
+    except OutsideProject as error:
+        raise UsageError(
+            f"{setting} = {relative!r} points outside the project ({error}); put the file inside the project folder"
+        ) from error

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from microdrama.model.bounds import (
+    MAX_CAST,
+    MAX_EPISODES,
+    MAX_LIST_ITEMS,
+    Name,
+    ProjectPath,
+    Prose,
+    Tag,
+    Title,
+)
 from microdrama.model.common import (
     NARRATOR,
     AgeGroup,
@@ -21,32 +31,39 @@ from microdrama.model.version import SCHEMA_VERSION
 
 
 class Series(Strict):
-    title: str = Field(min_length=1)
-    logline: str = ""
-    genres: list[str] = Field(default_factory=list, description="Genre tags, e.g. 悬疑, family drama")
-    tropes: list[str] = Field(default_factory=list, description="Trope tags, e.g. 复仇, 重生, betrayal")
+    title: Title
+    logline: Prose = ""
+    genres: list[Tag] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Genre tags, e.g. 悬疑, family drama"
+    )
+    tropes: list[Tag] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Trope tags, e.g. 复仇, 重生, betrayal"
+    )
     language: Language
     minutes_per_episode: float = Field(gt=0, le=30)
-    episode_count: int = Field(ge=0, le=500)
+    episode_count: int = Field(ge=0, le=MAX_EPISODES)
     paywall_episode: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_EPISODES,
         description="Episode whose cliffhanger is the pay point (付费卡点); later ones are paid",
     )
-    sources: list[str] = Field(default_factory=list, description="Source files, relative to the project")
+    sources: list[ProjectPath] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Source files, relative to the project"
+    )
     written_by: WrittenBy | None = Field(default=None, description="The AI model that wrote it, if one did")
 
 
 class Character(Strict):
     id: Identifier
-    name: str = Field(min_length=1, description="Display name")
-    aliases: list[str] = Field(default_factory=list)
+    name: Name = Field(description="Display name")
+    aliases: list[Tag] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
     role: Role = "supporting"
     gender: Gender = "unknown"
     age: AgeGroup = "unknown"
-    description: str = ""
+    description: Prose = ""
     first_appearance: SourceSpan | None = None
-    first_episode: int | None = Field(default=None, ge=1)
+    first_episode: int | None = Field(default=None, ge=1, le=MAX_EPISODES)
     is_narrator: bool = Field(default=False, description="The first-person narrator of the source")
     look: CharacterLook | None = Field(default=None, description="Filled by build when missing")
     voice: Voice | None = Field(default=None, description="Filled by build when missing")
@@ -60,9 +77,9 @@ class Character(Strict):
 
 class Location(Strict):
     id: Identifier
-    name: str = Field(min_length=1)
+    name: Name
     setting: Setting = "INT/EXT"
-    description: str = ""
+    description: Prose = ""
     first_appearance: SourceSpan | None = None
     look: LocationLook | None = Field(default=None, description="Filled by build when missing")
 
@@ -70,8 +87,8 @@ class Location(Strict):
 class Bible(Strict):
     schema_version: int = SCHEMA_VERSION
     series: Series
-    characters: list[Character] = Field(default_factory=list)
-    locations: list[Location] = Field(default_factory=list)
+    characters: list[Character] = Field(default_factory=list, max_length=MAX_CAST)
+    locations: list[Location] = Field(default_factory=list, max_length=MAX_CAST)
     narrator_voice: Voice | None = Field(default=None, description="The voice-over; filled by build when missing")
 
     @model_validator(mode="after")

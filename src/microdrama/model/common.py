@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from microdrama.model.bounds import Name, ProjectPath, Title
+
 # Ids are what a person types in YAML: lowercase ASCII, digits, _ and -.
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -49,7 +51,7 @@ class Strict(BaseModel):
 class SourceSpan(Strict):
     """Where something came from: code-point offsets into the decoded source file."""
 
-    file: str = Field(description="Path of the source file inside the project, e.g. source/story.txt")
+    file: ProjectPath = Field(description="Path of the source file inside the project, e.g. source/story.txt")
     start: int = Field(ge=0)
     end: int = Field(ge=0)
 
@@ -73,6 +75,6 @@ def slugify(text: str, fallback: str) -> str:
 class WrittenBy(Strict):
     """Set when an AI model wrote the text: the build then labels the episode as AI-generated."""
 
-    provider: str = Field(min_length=1, description="Provider name from microdrama.toml, e.g. local")
-    model: str = Field(min_length=1)
-    prompt: str = Field(default="", description="Prompt template and version, e.g. script@1")
+    provider: Name = Field(description="Provider name from microdrama.toml, e.g. local")
+    model: Title
+    prompt: str = Field(default="", max_length=1_000, description="Prompt templates and versions, e.g. script@1")

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from microdrama.model.bounds import Name
 from microdrama.model.common import Strict
 
 HexColor = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="#rrggbb")]
@@ -41,8 +42,6 @@ class Voice(Strict):
     """A character's (or the narrator's) voice, engine-independent where possible."""
 
     engine: VoiceEngine
-    voice: str = Field(
-        min_length=1, description="espeak-ng voice (cmn-latn-pinyin, en-us+m3), Piper model or Kokoro voice"
-    )
+    voice: Name = Field(description="espeak-ng voice (cmn-latn-pinyin, en-us+m3), Piper model or Kokoro voice")
     pitch: int = Field(default=50, ge=0, le=99, description="espeak-ng pitch; Piper ignores it")
     rate: float = Field(default=1.0, ge=0.5, le=2.0, description="Speaking speed relative to normal")

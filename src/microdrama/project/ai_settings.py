@@ -9,8 +9,9 @@ the keyring is asked under that name when the variable is unset.
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from microdrama.model.common import Strict
 
@@ -63,6 +64,16 @@ class ProviderTable(BaseModel):
     requests_per_minute: int = Field(default=0, ge=0, description="0 = no limit")
     price: PriceSettings = PriceSettings()
 
+    @field_validator("base_url")
+    @classmethod
+    def _http_only(cls, url: str) -> str:
+        # file:, ftp: and the like would let a project's settings read local files or reach other services.
+        if url and not is_http_url(url):
+            scheme = url.split("://", 1)[0].strip()[:20] if "://" in url else ""
+            refused = f"the scheme {scheme!r} is refused; " if scheme.lower() not in ("", "http", "https") else ""
+            raise ValueError(f"{refused}use an http(s) URL with a host, such as http://127.0.0.1:8080/v1")
+        return url
+
     @model_validator(mode="after")
     def _no_secrets(self) -> ProviderTable:
         for key in self.options():
@@ -75,6 +86,16 @@ class ProviderTable(BaseModel):
 
     def options(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+def is_http_url(url: str) -> bool:
+    """An http:// or https:// URL with a host and a valid port: the only way a provider is reached."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 class AISettings(Strict):

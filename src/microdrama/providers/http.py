@@ -27,6 +27,7 @@ import httpx
 from PIL import Image
 
 from microdrama.errors import ProviderError, TransientProviderError
+from microdrama.project.ai_settings import is_http_url
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +38,7 @@ ErrorDescriber = Callable[[Any], str | None]  # JSON error body -> a short messa
 def validate_base_url(url: str, what: str = "base_url") -> str:
     """The URL without a trailing slash, or ProviderError unless it is http(s) with a host."""
     text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-        _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
-    except ValueError:
-        valid = False
-    if not valid:
+    if not is_http_url(text):
         shown = repr(display_url(text)) if text else "(empty)"
         raise ProviderError(f"{what} {shown} must be an http(s) URL such as http://127.0.0.1:8080/v1")
     return text.rstrip("/")

@@ -6,6 +6,7 @@ line is a beat; each keeps the span of the source it came from.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
@@ -20,6 +21,8 @@ HOOK_CUES = frozenset({"conflict", "threat", "reveal", "reversal", "question"})
 # A longer utterance (a monologue, a page-long narration sentence group) is cut into
 # beats of whole sentences, so condensing can keep part of it and an episode can end inside it.
 MAX_BEAT_SECONDS = 12.0
+# ... and at most this many characters (a run of symbols takes no time to say, but still fills a subtitle).
+MAX_BEAT_CHARS = 500
 # A date or signature line closing a story ("一九一九年四月。") is not a story beat.
 _DATE_LINE = re.compile(
     r"^[\d一二三四五六七八九十〇○零]{2,4}年([\d一二三四五六七八九十]{1,2}月)?([\d一二三四五六七八九十]{1,3}日)?[。.]?$"
@@ -93,8 +96,10 @@ def _bounded(utterance: Utterance, language: str) -> list[Utterance]:
 def _runs(text: str, begin: int, end: int, language: str, level: int) -> list[tuple[int, int]]:
     """Split text[begin:end] into runs that fit MAX_BEAT_SECONDS, using cut points of ``level`` and finer."""
     cut_points = _CUT_POINTS.get(language, _CUT_POINTS["en"])
-    if spoken_seconds(text[begin:end], language) <= MAX_BEAT_SECONDS or level >= len(cut_points):
+    if spoken_seconds(text[begin:end], language) <= MAX_BEAT_SECONDS and end - begin <= MAX_BEAT_CHARS:
         return [(begin, end)]
+    if level >= len(cut_points):  # no punctuation left to cut at (a run-on page): even pieces
+        return _even_runs(text, begin, end, language)
     cuts = [begin + m.end() for m in cut_points[level].finditer(text[begin:end])]
     bounds = sorted({begin, *cuts, end})
     runs: list[tuple[int, int]] = []
@@ -106,6 +111,26 @@ def _runs(text: str, begin: int, end: int, language: str, level: int) -> list[tu
     runs.append((start, end))
     # a run still too long (one overlong sentence) is cut at the next finer level
     return [piece for run in runs for piece in _runs(text, run[0], run[1], language, level + 1)]
+
+
+def _even_runs(text: str, begin: int, end: int, language: str) -> list[tuple[int, int]]:
+    """text[begin:end] in near-equal runs that fit both limits, cut at a space where a language has them."""
+    count = max(
+        math.ceil(spoken_seconds(text[begin:end], language) / MAX_BEAT_SECONDS),
+        math.ceil((end - begin) / MAX_BEAT_CHARS),
+        1,
+    )
+    size = math.ceil((end - begin) / count)
+    runs: list[tuple[int, int]] = []
+    start = begin
+    while start < end:
+        stop = min(start + size, end)
+        if stop < end and language != "zh":
+            space = text.rfind(" ", start + size // 2, stop)
+            stop = space if space > start else stop
+        runs.append((start, stop))
+        start = stop
+    return runs
 
 
 def _piece(utterance: Utterance, begin: int, end: int) -> Utterance:
