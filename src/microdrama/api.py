@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pydantic
+
 from microdrama.build.ledger import CallRecord
 from microdrama.build.lock import build_lock
 from microdrama.build.pipeline import BuildReport
 from microdrama.build.plan import BuildPlan
-from microdrama.errors import MicrodramaError, ProjectError, ProviderError, UsageError
+from microdrama.errors import MicrodramaError, ProjectError, ProviderError, UsageError, ValidationError
 from microdrama.model import Bible, Episode
+from microdrama.model.bounds import Title, fit_one_line
 from microdrama.project import Project
 from microdrama.project.atomic import write_text_atomic
 from microdrama.project.config import ProjectConfig, SeriesSettings, SourceSettings
@@ -55,10 +58,11 @@ def init_project(
     cannot be) before anything is written."""
     if language not in (None, "zh", "en"):
         raise UsageError(f"language '{language}' is not supported; use zh or en")
-    recorded = f"source/{source.name}"
+    recorded = f"source/{fit_one_line(source.name) or 'story.txt'}"  # no newline from a file name in the settings
     document = read_source(source, language=language, recorded_path=recorded)
+    found = fit_one_line(document.title) or fit_one_line(source.stem) or "series"
     config = ProjectConfig(
-        series=SeriesSettings(title=(title or document.title).strip() or source.stem, language=document.language),
+        series=SeriesSettings(title=_title_option(title) if title else found, language=document.language),
         source=SourceSettings(files=[recorded]),
     )
     old = Project(root)
@@ -200,6 +204,7 @@ def new_project(
     from microdrama.write.llm.new import check_idea, resolve_language, write_series
 
     text = check_idea(idea)
+    title = _title_option(title) if title else None
     if market not in (None, "domestic", "overseas"):
         raise UsageError(f"unknown market {market!r}; use domestic or overseas")
     language = resolve_language(language, text)
@@ -208,7 +213,7 @@ def new_project(
     if not root.exists():
         config = ProjectConfig.model_validate(
             {
-                "series": {"title": (title or text)[:60], "language": language},
+                "series": {"title": title or fit_one_line(text, 60), "language": language},
                 "adapt": {"episodes": episodes, "minutes_per_episode": minutes, "market": market},
             }
         )
@@ -258,6 +263,29 @@ def _keep_cast(project: Project, bible: Bible) -> None:
         earlier = old.location(location.id)
         if earlier is not None:
             location.look = earlier.look
+
+
+def _title_option(title: str) -> str:
+    """--title as typed, or a UsageError saying which bound it breaks (length, control characters)."""
+    try:
+        return pydantic.TypeAdapter(Title).validate_python(title.strip())
+    except pydantic.ValidationError as error:
+        raise UsageError(f"--title: {error.errors()[0]['msg']}") from error
+
+
+def validate_project(root: Path) -> tuple[Project, Bible, list[Episode]]:
+    """Check microdrama.toml, bible.yaml, every episode and the locked takes; a ValidationError
+    names each problem's file and line."""
+    from microdrama.build.locks import problems
+
+    project = Project.open(root)
+    project.load_config()
+    bible = project.load_bible()
+    episodes = project.load_episodes(bible)
+    locked = problems(project.root, episodes)
+    if locked:
+        raise ValidationError("\n".join(locked))
+    return project, bible, episodes
 
 
 def load_series(root: Path) -> tuple[Project, Bible, list[Episode]]:

@@ -78,3 +78,10 @@ OptionalTitle = Annotated[str, _one_line_field(MAX_TITLE_CHARS), AfterValidator(
 Name = Annotated[str, _one_line_field(MAX_NAME_CHARS, 1), AfterValidator(one_line)]
 Tag = Annotated[str, _one_line_field(MAX_NAME_CHARS), AfterValidator(one_line)]
 ProjectPath = Annotated[str, _one_line_field(MAX_PATH_CHARS), AfterValidator(one_line)]
+
+
+def fit_one_line(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """``text`` made a valid one-line field: control characters (newlines too) become spaces, cut to ``limit``.
+
+    For text found rather than typed (a source file's title, the start of an idea)."""
+    return " ".join(_CONTROL.sub(" ", text).split())[:limit].strip()
