@@ -196,3 +196,53 @@ def test_a_replaced_assembled_kokoro_model_is_refused(tmp_path: Path, monkeypatc
         kokoro_engine.synthesize("こんにちは。", kokoro_engine.FEMALE[0], 1.0)
     assert f"expected {KOKORO_ONNX.sha256}" in str(caught.value)
     assert f"delete {planted}" in str(caught.value)
+
+
+# The install side: pyproject.toml pins the asset packages exactly, and the locks hash them.
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
+
+
+def lock_entries(name: str) -> dict[str, tuple[str, int]]:
+    """Requirement name -> (version, how many hashes) in lock/<name>.txt."""
+    entries: dict[str, tuple[str, int]] = {}
+    current = ""
+    for line in (ROOT / "lock" / f"{name}.txt").read_text().splitlines():
+        if found := REQUIREMENT.match(line):
+            current = found.group(1).lower().replace("_", "-").replace(".", "-")
+            entries[current] = (found.group(2), 0)
+        elif "--hash=sha256:" in line and current:
+            version, hashes = entries[current]
+            entries[current] = (version, hashes + 1)
+    return entries
+
+
+def test_pyproject_pins_every_asset_package_to_the_reviewed_version() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [
+        *project["dependencies"],
+        *(r for extra in project["optional-dependencies"].values() for r in extra),
+    ]
+    for name, package in PACKAGES.items():
+        assert f"{name}=={package.version}" in requirements, name
+
+
+@pytest.mark.parametrize("lock", ["dev", "demo"])
+def test_the_locks_hash_every_requirement_and_name_no_local_index(lock: str) -> None:
+    text = (ROOT / "lock" / f"{lock}.txt").read_text()
+    entries = lock_entries(lock)
+    assert entries and all(hashes > 0 for _, hashes in entries.values())
+    for forbidden in ("file:", "--index-url", "--extra-index-url", "--find-links"):
+        assert forbidden not in text
+    assert not re.search(r"(^|\s)/[A-Za-z]", text)  # no absolute path of the machine that made it
+    for name, package in PACKAGES.items():
+        if name in entries:
+            assert entries[name][0] == package.version, name
+    assert {"setuptools", "wheel"} <= set(entries)  # microdrama itself builds without unhashed downloads
+
+
+def test_the_dev_lock_holds_every_asset_package() -> None:
+    assert set(PACKAGES) <= set(lock_entries("dev"))
