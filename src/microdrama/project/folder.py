@@ -21,7 +21,8 @@ from pathlib import Path
 from microdrama.errors import ProjectError, ValidationError
 from microdrama.model import NARRATOR, Bible, Episode
 from microdrama.project.atomic import write_text_atomic
-from microdrama.project.config import ProjectConfig, load_config, new_config_text
+from microdrama.project.config import ProjectConfig, load_config, new_config_text, update_config
+from microdrama.project.transaction import finish_interrupted_change, project_change
 from microdrama.project.yamlio import load_yaml, problem, save_model, validate
 
 CONFIG_NAME = "microdrama.toml"
@@ -78,6 +79,7 @@ class Project:
             raise ProjectError(
                 f"{root} is not a microdrama project (no {CONFIG_NAME}); create one with `microdrama init`"
             )
+        finish_interrupted_change(root)  # an adapt killed while replacing files: all old or all new again
         return cls(root)
 
     @classmethod
@@ -158,6 +160,28 @@ class Project:
         save_model(path, episode, EPISODE_HEADER)
         return path
 
+    def replace_series(
+        self, bible: Bible, episodes: list[Episode], settings: dict[str, dict[str, object]] | None = None
+    ) -> list[Path]:
+        """Write the bible, every episode (removing the files of episodes no longer in the series),
+        changed settings and adapt's record of what it wrote, as one change: a crash or a full disk
+        leaves the old series or the new one, never a mix. Returns the files written."""
+        keep = {episode_file_name(episode.number) for episode in episodes}
+        written = [self.bible_path, *(self.episodes_dir / episode_file_name(e.number) for e in episodes)]
+        with project_change(self.root) as change:
+            save_model(change.path("bible.yaml"), bible, BIBLE_HEADER)
+            for episode in episodes:
+                save_model(change.path(f"episodes/{episode_file_name(episode.number)}"), episode, EPISODE_HEADER)
+            for stale in self.episode_paths():
+                if stale.name not in keep:
+                    change.remove(f"episodes/{stale.name}")
+            for section, values in (settings or {}).items():
+                update_config(change.path(CONFIG_NAME), section, values)
+            hashes = {self.display(path): _sha256(change.path(self.display(path))) for path in written}
+            manifest = self.display(self._written_manifest)
+            write_text_atomic(change.path(manifest), json.dumps(hashes, indent=1, sort_keys=True))
+        return written
+
     # -- hand edits --------------------------------------------------------------------------
     # adapt remembers the hash of every file it wrote, so a second adapt can tell which
     # files a person has edited since and refuse to overwrite them without --force.
@@ -165,10 +189,6 @@ class Project:
     @property
     def _written_manifest(self) -> Path:
         return self.build_dir / "state" / "adapt-written.json"
-
-    def record_written(self, paths: list[Path]) -> None:
-        hashes = {self.display(path): _sha256(path) for path in paths}
-        write_text_atomic(self._written_manifest, json.dumps(hashes, indent=1, sort_keys=True))
 
     def update_bible(self, bible: Bible) -> None:
         """Save a bible that a later stage completed (looks, voices) without making it count
