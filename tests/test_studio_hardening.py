@@ -79,13 +79,21 @@ def test_a_page_under_another_host_name_can_neither_read_nor_edit_the_project(st
 
 
 def test_off_loopback_the_machine_names_and_the_allowed_names_are_served(project: Path) -> None:
-    with running(project, host="0.0.0.0", allowed_hosts=("studio.example",)) as served:
+    with running(project, host="0.0.0.0", allowed_hosts=("studio.example", "Proxy.Example:443")) as served:
         port, base = port_of(served), local_base(served)
         token = {"token": served.token or ""}
         for name in ("studio.example", socket.gethostname(), "127.0.0.1", "192.0.2.7", "[2001:db8::7]"):
             assert httpx.get(base, params=token, headers={"Host": f"{name}:{port}"}).status_code == 200, name
-        refused = httpx.get(base, params=token, headers={"Host": f"evil.example:{port}"})
-        assert refused.status_code == 400 and served.token not in refused.text
+        assert httpx.get(base, params=token, headers={"Host": "proxy.example:443"}).status_code == 200
+        for host in (f"evil.example:{port}", f"proxy.example:{port}", "studio.example:443", "192.0.2.7:443"):
+            refused = httpx.get(base, params=token, headers={"Host": host})
+            assert refused.status_code == 400 and served.token not in refused.text, host
+
+
+@pytest.mark.parametrize("name", ["http://studio.example/", "studio example", "*.example", "studio.example:port"])
+def test_an_allowed_host_that_is_not_a_name_is_refused_with_the_reason(project: Path, name: str) -> None:
+    refused = run_cli("studio", project, "--allow-host", name, "--no-open")
+    assert refused.code != 0 and "is not a host name" in refused.err and "Traceback" not in refused.err
 
 
 def test_the_studio_command_takes_allow_host(project: Path) -> None:
@@ -308,7 +316,13 @@ def test_a_save_in_a_read_only_project_says_the_folder_is_not_writable(studio: S
             assert answer.status_code == 409 and "the project folder is not writable" in answer.json()["error"]
             page = client.post("/episodes/1/lines", data={**form, "text": "写不进去"})
             assert page.status_code == 409 and "not writable" in page.text and 'role="alert"' in page.text
-            assert client.get("/episodes/1").status_code == 200  # reading still works
+            locked = client.post(
+                "/episodes/1/takes/1-1-2/lock", data={"csrf": form["csrf"], "version": form["version"]}
+            )
+            assert locked.status_code == 409 and "not writable" in locked.text  # the takes page says so too
+            shown = client.get("/episodes/3")  # reading still works, with a font cut for a page not seen before
+            font = re.search(r'href="(/fonts/\w+)\.css"', shown.text).group(1)  # type: ignore[union-attr]
+            assert shown.status_code == 200 and client.get(font + ".woff").status_code == 200
             assert (project / "episodes" / "001.yaml").read_bytes() == before
     finally:
         logging.getLogger("uvicorn.error").removeHandler(records)

@@ -21,8 +21,8 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
     @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
                   help="Port (another free one is used if it is taken; 0 = any).")  # fmt: skip
     @click.option("--token", help="Access token to require (made up when --host is not loopback).")
-    @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
-                  help="Another name the studio answers to (repeat for more); see docs/studio.md.")  # fmt: skip
+    @click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME[:PORT]",
+                  help="Another host name it answers to (repeat for more; PORT for a proxy in front).")  # fmt: skip
     @click.option("--open/--no-open", "open_browser", default=True, show_default=True, help="Open a browser.")
     def studio(
         project: Path, host: str, port: int, token: str | None, allowed_hosts: tuple[str, ...], open_browser: bool

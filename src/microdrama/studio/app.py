@@ -21,7 +21,7 @@ from microdrama.build.takes import TakeTarget
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.studio import i18n, review_l10n
-from microdrama.studio.edits import ConflictError, LineEdit, NotWritable, ShotEdit, edit_line, edit_shot
+from microdrama.studio.edits import ConflictError, LineEdit, ShotEdit, edit_line, edit_shot, refusal_status
 from microdrama.studio.fonts import FontSubsets
 from microdrama.studio.guards import BodyLimit, HostCheck, HostNames, NoFraming
 from microdrama.studio.jobs import Builds, Job
@@ -234,7 +234,7 @@ def create_app(root: Path, *, access_token: str | None = None, build_executor: s
 
     @app.exception_handler(MicrodramaError)
     async def project_problem(request: Request, error: MicrodramaError) -> Response:
-        return _error(request, _status_of(error), str(error))
+        return _error(request, refusal_status(error), str(error))
 
     return app
 
@@ -347,18 +347,13 @@ def _save(pages: Pages, state: ProjectState, request: Request, number: int, save
     try:
         version = save()
     except MicrodramaError as error:
-        status = _status_of(error)
+        status = refusal_status(error)
         if wants_json:
             return JSONResponse({"error": str(error), "conflict": isinstance(error, ConflictError)}, status_code=status)
         return _episode(pages, state, request, number, problem=str(error), status=status)
     if wants_json:
         return JSONResponse({"version": version})
     return RedirectResponse(f"/episodes/{number}?saved=1", status_code=303)
-
-
-def _status_of(error: MicrodramaError) -> int:
-    """409 when the project's state stands in the way (changed meanwhile, not writable), else 422."""
-    return 409 if isinstance(error, ConflictError | NotWritable) else 422
 
 
 def _error(request: Request, status: int, message: str) -> Response:

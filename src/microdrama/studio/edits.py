@@ -40,6 +40,12 @@ class NotWritable(MicrodramaError):
     """The project folder cannot be written (read-only disk, permissions): nothing was saved."""
 
 
+def refusal_status(error: MicrodramaError) -> int:
+    """The HTTP status of a refused change: 409 when the project's state stands in the way
+    (changed meanwhile, not writable), 422 when the request itself is wrong."""
+    return 409 if isinstance(error, ConflictError | NotWritable) else 422
+
+
 @dataclass(frozen=True)
 class LineEdit:
     shot: str

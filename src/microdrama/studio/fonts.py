@@ -10,12 +10,14 @@ build/cache/studio-fonts/.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from microdrama.errors import MicrodramaError
 from microdrama.project.atomic import write_bytes_atomic
 from microdrama.visuals.fonts import sans_font
 
@@ -57,7 +59,8 @@ class FontSubsets:
         if chars is None:
             return None
         data = _subset(chars + ALWAYS)
-        write_bytes_atomic(path, data)
+        with contextlib.suppress(MicrodramaError):  # a read-only project: served, cut again next time
+            write_bytes_atomic(path, data)
         return data
 
 

@@ -26,51 +26,48 @@ _NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-
 
 
 def split_host(header: str | None) -> tuple[str, int] | None:
-    """`name:port` of a Host header ("[::1]:8765" -> ("::1", 8765); no port -> 80), or None if malformed."""
-    found = _HOST.fullmatch((header or "").lower())
-    if found is None:
-        return None
-    name = found["ipv6"] or found["name"]
-    if found["ipv6"] and not _is_address(name):
-        return None
-    return name, int(found["port"] or 80)
+    """(name, port) of a Host header ("[::1]:8765" -> ("::1", 8765); no port: 80), or None if malformed."""
+    parsed = _split(header or "")
+    return None if parsed is None else (parsed[0], parsed[1] or 80)
 
 
-def allowed_name(given: str) -> str:
-    """A name for --allow-host, as the Host header carries it (lower case, no brackets), or ValueError."""
-    name = given.strip().lower().removeprefix("[").removesuffix("]")
-    if _is_address(name) or _NAME.fullmatch(name):
-        return name
-    raise ValueError(f"{given!r} is not a host name: give a name such as studio.local, without port or scheme")
+def allowed_host(given: str, port: int) -> tuple[str, int]:
+    """An --allow-host value as (name, port): NAME at the studio's `port`, or NAME:PORT (the
+    Host a reverse proxy in front passes on); ValueError for anything else."""
+    text = given.strip().lower()
+    parsed = (text, None) if _is_address(text) else _split(text)  # a bare IPv6 address too
+    if parsed is None or not (_is_address(parsed[0]) or _NAME.fullmatch(parsed[0])):
+        raise ValueError(f"{given!r} is not a host name: give a name such as studio.lan or studio.lan:443, no scheme")
+    return parsed[0], parsed[1] or port
 
 
 @dataclass(frozen=True)
 class HostNames:
-    """The names this studio answers to, at its own port. With `any_address` (it listens on
-    every interface) any IP literal is admitted too: no DNS stands behind an address, so no
-    other site can rebind it, and the access token guards that case anyway."""
+    """The (name, port) pairs this studio answers to. With `any_address` (it listens on every
+    interface) any IP literal at its own port is admitted too: no DNS stands behind an address,
+    so no other site can rebind it, and the access token guards that case anyway."""
 
-    names: frozenset[str]
+    hosts: frozenset[tuple[str, int]]
     port: int
     any_address: bool = False
 
     @classmethod
     def serving(
-        cls, port: int, allowed: Iterable[str], machine: Iterable[str] = (), any_address: bool = False
+        cls, port: int, allowed: Iterable[str] = (), machine: Iterable[str] = (), any_address: bool = False
     ) -> HostNames:
-        """Loopback's names, the `allowed` ones (ValueError for one that is not a name) and the
-        `machine`'s own (those a browser could send; the others are left out)."""
-        names = {allowed_name(name) for name in allowed}
+        """Loopback's names and the `machine`'s own at `port` (those a browser could send; the
+        others are left out), and the `allowed` ones (ValueError for one that is not a name)."""
+        hosts = {(name, port) for name in LOOPBACK_NAMES} | {allowed_host(given, port) for given in allowed}
         for name in machine:
             with contextlib.suppress(ValueError):
-                names.add(allowed_name(name))
-        return cls(LOOPBACK_NAMES | names, port, any_address)
+                hosts.add((allowed_host(name, port)[0], port))
+        return cls(frozenset(hosts), port, any_address)
 
     def admit(self, header: str | None) -> bool:
         parsed = split_host(header)
-        if parsed is None or parsed[1] != self.port:
+        if parsed is None:
             return False
-        return parsed[0] in self.names or (self.any_address and _is_address(parsed[0]))
+        return parsed in self.hosts or (self.any_address and parsed[1] == self.port and _is_address(parsed[0]))
 
 
 class HostCheck:
@@ -159,6 +156,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return bytes(value).decode("latin-1")
     return None
+
+
+def _split(text: str) -> tuple[str, int | None] | None:
+    found = _HOST.fullmatch(text.lower())
+    if found is None or (found["ipv6"] and not _is_address(found["ipv6"])):
+        return None
+    return found["ipv6"] or found["name"], int(found["port"]) if found["port"] else None
 
 
 def _is_address(name: str) -> bool:

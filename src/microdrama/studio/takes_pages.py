@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from microdrama.build import takes
 from microdrama.build.takes import TakeQuote, Takes, TakeTarget
 from microdrama.errors import MicrodramaError, UsageError
-from microdrama.studio.edits import ConflictError, choose_take, set_locked
+from microdrama.studio.edits import choose_take, refusal_status, set_locked
 from microdrama.studio.jobs import Builds
 from microdrama.studio.state import ProjectState
 
@@ -60,10 +60,8 @@ def add_take_routes(app: FastAPI, state: ProjectState, pages: Pages, builds: Bui
     def after(request: Request, number: int, target: TakeTarget, act: Any) -> Response:
         try:
             act()
-        except ConflictError as error:
-            return page(request, number, target, str(error), status=409)
         except MicrodramaError as error:
-            return page(request, number, target, str(error), status=422)
+            return page(request, number, target, str(error), status=refusal_status(error))
         return RedirectResponse(takes_url(number, target), status_code=303)
 
     @app.get("/episodes/{number}/takes/{target}")
