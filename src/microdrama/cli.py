@@ -15,7 +15,7 @@ from rich.table import Table
 
 from microdrama import __version__, api
 from microdrama.build.plan import BuildPlan
-from microdrama.errors import BudgetExceeded, MicrodramaError, ValidationError
+from microdrama.errors import BudgetExceeded, MicrodramaError
 from microdrama.show import print_episode, print_overview
 
 console = Console()
@@ -147,13 +147,7 @@ def show(project: Path, episode: int | None) -> None:
 @PROJECT
 def validate(project: Path) -> None:
     """Check microdrama.toml, bible.yaml and every episode; errors name file, line and field."""
-    from microdrama.build.locks import problems
-
-    opened, _, episodes = api.load_series(project)
-    opened.load_config()
-    locked = problems(opened.root, episodes)
-    if locked:
-        raise ValidationError("\n".join(locked))
+    _, _, episodes = api.validate_project(project)
     console.print(f"[green]OK[/]: bible.yaml and {len(episodes)} episode file(s) are valid.")
 
 

@@ -14,9 +14,11 @@ import tomlkit
 from pydantic import Field, model_validator
 
 from microdrama.errors import ValidationError
+from microdrama.model.bounds import MAX_LIST_ITEMS, OptionalTitle, ProjectPath, Title
 from microdrama.model.common import Language, Strict
 from microdrama.project.ai_settings import BUILTIN_PROVIDERS, AISettings, ProviderTable
 from microdrama.project.atomic import write_text_atomic
+from microdrama.project.paths import OutsideProject, inside_project
 
 Market = Literal["domestic", "overseas"]
 # Paywall defaults: domestic Chinese platforms put it around episodes 8–12, overseas apps earlier.
@@ -24,12 +26,16 @@ PAYWALL_RANGES: dict[str, tuple[int, int]] = {"domestic": (8, 12), "overseas": (
 
 
 class SeriesSettings(Strict):
-    title: str = Field(min_length=1)
+    title: Title
     language: Language
 
 
 class SourceSettings(Strict):
-    files: list[str] = Field(default_factory=list, description="Empty for a series written from an idea")
+    files: list[ProjectPath] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Inside the project (checked on load); empty for a series written from an idea",
+    )
 
 
 class AdaptSettings(Strict):
@@ -43,8 +49,8 @@ class AdaptSettings(Strict):
 
 
 class RenderSettings(Strict):
-    licence: str = Field(default="", description="备案号 / licence line shown in episode 1's opening credits")
-    music: str | None = Field(
+    licence: OptionalTitle = Field(default="", description="备案号 / licence line shown in episode 1's opening credits")
+    music: ProjectPath | None = Field(
         default=None, description="Music bed (audio file inside the project), ducked under voices"
     )
     crossfade_seconds: float = Field(default=0.3, ge=0, le=2)
@@ -93,6 +99,24 @@ def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
         line = _line_of_key(path, str(detail["loc"][-1])) if detail["loc"] else None
         where = f"{display}:{line}" if line else display
         raise ValidationError(f"{where}: {location}: {message}") from error
+
+
+def check_paths_inside(config: ProjectConfig, root: Path, path: Path, display: str = "microdrama.toml") -> None:
+    """Files the settings name must lie inside the project: a source outside it would be read into
+    the scripts (and shown, voiced, uploaded), music outside it mixed into every episode."""
+    named = [("source.files", "files", relative) for relative in config.source.files]
+    if config.render.music:
+        named.append(("render.music", "music", config.render.music))
+    for setting, key, relative in named:
+        try:
+            inside_project(root, relative)
+        except OutsideProject as error:
+            line = _line_of_key(path, key)
+            where = f"{display}:{line}" if line else display
+            raise ValidationError(
+                f"{where}: {setting}: {relative!r} points outside the project ({error}); "
+                "copy the file into the project folder (e.g. source/) and name it from there"
+            ) from error
 
 
 def _line_of_key(path: Path, key: str) -> int | None:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from microdrama.errors import ProjectError, ValidationError
 from microdrama.model import NARRATOR, Bible, Episode
-from microdrama.project.atomic import write_text_atomic
-from microdrama.project.config import ProjectConfig, load_config, new_config_text, update_config
+from microdrama.project.atomic import new_folder, write_text_atomic
+from microdrama.project.config import ProjectConfig, check_paths_inside, load_config, new_config_text, update_config
 from microdrama.project.transaction import finish_interrupted_change, project_change
 from microdrama.project.yamlio import load_yaml, problem, save_model, validate
 
@@ -95,7 +95,7 @@ class Project:
         if root.exists() and not (root / CONFIG_NAME).exists() and any(root.iterdir()):
             raise ProjectError(f"{root} is a non-empty folder that is not a microdrama project; refusing to replace it")
         root.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+        staging = new_folder(root.parent, f".{root.name}.")  # becomes the project: the umask's mode
         try:
             (staging / "source").mkdir()
             (staging / "episodes").mkdir()
@@ -120,7 +120,10 @@ class Project:
     # -- reading ---------------------------------------------------------------------------
 
     def load_config(self) -> ProjectConfig:
-        return load_config(self.config_path, self.display(self.config_path))
+        display = self.display(self.config_path)
+        config = load_config(self.config_path, display)
+        check_paths_inside(config, self.root, self.config_path, display)
+        return config
 
     def has_bible(self) -> bool:
         return self.bible_path.exists()
@@ -140,6 +143,17 @@ class Project:
         display = self.display(path)
         document = load_yaml(path, display)
         episode = validate(Episode, document, display, "episode")
+        if path.stem.isdigit() and int(path.stem) != episode.number:
+            # The file name is the episode's address (the board, build/out, takes): they must agree.
+            raise ValidationError(
+                problem(
+                    display,
+                    document,
+                    ("number",),
+                    f"episode {episode.number} is in {path.name}; set number: {int(path.stem)} "
+                    f"or rename the file to {episode_file_name(episode.number)}",
+                )
+            )
         check_references(episode, bible, document, display)
         return episode
 

@@ -18,6 +18,7 @@ from microdrama.model.common import SourceSpan
 from microdrama.model.migrate import migrate
 from microdrama.model.script import Episode
 from microdrama.project.folder import Project, check_references
+from microdrama.project.paths import OutsideProject, inside_project
 from microdrama.studio.edits import episode_path, file_version
 from microdrama.timeline.model import Timeline
 
@@ -181,8 +182,11 @@ class ProjectState:
         """The source text a shot or line came from ('' when it has none or the source is gone)."""
         if span is None:
             return ""
-        path = (self.project.root / span.file).resolve()
-        if self.project.root.resolve() not in path.parents or not path.is_file():
+        try:
+            path = inside_project(self.project.root, span.file)
+        except OutsideProject:
+            return ""
+        if not path.is_file():
             return ""
         from microdrama.text.reader import source_text
 
