@@ -195,10 +195,14 @@ def build(
     if dry_run:
         _print_plan(api.plan_build(project, episodes=episodes), max_cost)
         return
-    with stage_bars() as progress:
-        report = api.build(
-            project, episodes=episodes, executor=executor, workers=workers, max_cost=max_cost, progress=progress
-        )
+    try:
+        with stage_bars() as progress:
+            report = api.build(
+                project, episodes=episodes, executor=executor, workers=workers, max_cost=max_cost, progress=progress
+            )
+    except KeyboardInterrupt:  # the build has stopped its workers; what they finished is in place
+        errors.print("[red]interrupted;[/] finished work is kept, run build again to continue")
+        sys.exit(130)
     table = Table(title="Build")
     for column in ("episode", "status", "length", "file"):
         table.add_column(column)
@@ -215,6 +219,9 @@ def build(
     made = ", ".join(f"{count} {stage}" for stage, count in sorted(report.made.items()) if count) or "nothing"
     reused = sum(report.reused.values())
     console.print(f"Made {made}; reused {reused} cached artifact(s) in {report.seconds:.1f}s.")
+    if report.not_made:
+        failed = ", ".join(f"{count} {stage}" for stage, count in sorted(report.not_made.items()))
+        console.print(f"[red]Failed:[/] {failed} (not made; the reasons are below).")
     if report.contact_sheet:
         console.print(f"Contact sheet: {escape(str(report.contact_sheet))}")
     for outcome in report.episodes:

@@ -6,13 +6,16 @@ pipeline does not know where its work ran.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
 from microdrama.build.tasks import Task, TaskResult, execute
+from microdrama.children import die_with_parent
 from microdrama.errors import UsageError
 
 OnDone = Callable[[Task, TaskResult], None]
@@ -40,8 +43,19 @@ class SerialExecutor:
         pass
 
 
+def _start_worker(build: int) -> None:
+    """Each pool worker: its own process group, so Ctrl+C reaches only the build (which then stops
+    the workers), and killed by the kernel when the build ends however it ends."""
+    os.setpgid(0, 0)
+    die_with_parent(build)
+
+
 class LocalExecutor:
-    """A pool of worker processes on this machine; started on first use, reused across stages."""
+    """A pool of worker processes on this machine; started on first use, reused across stages.
+
+    Workers (and their ffmpeg) never outlive the build: a build that is killed takes them
+    with it (see ``_start_worker``), one that is interrupted kills them before it returns.
+    """
 
     name = "local"
 
@@ -55,18 +69,37 @@ class LocalExecutor:
             return
         if self._pool is None:
             # spawn, not fork: TTS and ONNX runtimes keep threads and global state that do not survive fork.
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        futures: dict[Future[TaskResult], Task] = {self._pool.submit(execute, task): task for task in pending_tasks}
-        while futures:
-            done, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = futures.pop(future)
-                on_done(task, future.result())
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+        try:
+            futures: dict[Future[TaskResult], Task] = {self._pool.submit(execute, task): task for task in pending_tasks}
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = futures.pop(future)
+                    on_done(task, future.result())
+        except BaseException:  # Ctrl+C (KeyboardInterrupt) or a bug here: stop the work in flight now
+            self._kill_workers()
+            raise
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def _kill_workers(self) -> None:
+        """Kill every worker with its process group (its ffmpeg), then let the pool go."""
+        if self._pool is None:
+            return
+        for pid in list(self._pool._processes or {}):
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
 
 
 class RayExecutor:

@@ -23,6 +23,8 @@ from microdrama.build.executors import Executor, make_executor
 from microdrama.build.lock import build_lock
 from microdrama.build.locks import Kept, LockProblem
 from microdrama.build.preflight import check_before_build
+from microdrama.build.publish import Outputs
+from microdrama.build.selection import parse_episode_selection
 from microdrama.build.tasks import Task, TaskResult
 from microdrama.errors import UsageError
 from microdrama.model import Bible, Episode
@@ -30,6 +32,7 @@ from microdrama.project import Project
 from microdrama.project.atomic import write_text_atomic
 from microdrama.project.config import ProjectConfig
 from microdrama.providers.gateway import Gateway
+from microdrama.render.leftovers import remove_leftovers
 
 # stage, done, total
 BuildProgress = Callable[[str, int, int], None]
@@ -49,13 +52,14 @@ class EpisodeOutcome:
 @dataclass
 class BuildReport:
     episodes: list[EpisodeOutcome]
-    made: dict[str, int]  # stage -> artifacts made in this build
+    made: dict[str, int]  # stage -> artifacts made in this build (finished and in place)
     reused: dict[str, int]  # stage -> artifacts already in the cache
     contact_sheet: Path | None
     seconds: float
 
     budget_stop: str | None = None  # the --max-cost message when the budget stopped the build
     run_id: str = ""
+    not_made: dict[str, int] = field(default_factory=dict)  # stage -> artifacts that failed to be made
 
     @property
     def failed(self) -> list[EpisodeOutcome]:
@@ -108,15 +112,16 @@ class BuildRun:
         self.media = AIMedia(gateway, self.cache)
         self.made: dict[str, int] = {}
         self.reused: dict[str, int] = {}
+        self.not_made: dict[str, int] = {}
 
     def need(self, stage: str, path: Path, extra: Path | None = None) -> bool:
-        """True when the artifact must be made; counts it either way."""
+        """True when the artifact must be made; counted as reused when not."""
         return self.tally(stage, not file_is_whole(path) or (extra is not None and not file_is_whole(extra)))
 
     def tally(self, stage: str, make: bool) -> bool:
-        """Count an artifact as made or reused; returns ``make``."""
-        counts = self.made if make else self.reused
-        counts[stage] = counts.get(stage, 0) + 1
+        """Count an artifact as reused unless it must be made (counted once its task ends); returns ``make``."""
+        if not make:
+            self.reused[stage] = self.reused.get(stage, 0) + 1
         return make
 
     def run(self, label: str, tasks: list[Task]) -> dict[str, TaskResult]:
@@ -127,32 +132,16 @@ class BuildRun:
 
         def on_done(task: Task, result: TaskResult) -> None:
             results[task.id] = result
+            made = result.ok and result.value is not False  # False: finished but no longer wanted
+            if made or result.error_type != "BudgetExceeded":  # the budget's stop is reported on its own
+                counts = self.made if made else self.not_made
+                counts[task.stage] = counts.get(task.stage, 0) + 1
             if self.progress is not None:
                 self.progress(label, len(results), total)
 
         assert self.executor is not None, "a dry run plans and never runs tasks"
         self.executor.run(tasks, on_done)
         return results
-
-
-def parse_episode_selection(text: str, available: list[int]) -> set[int]:
-    """ "3", "3-5", "1,4-6" -> episode numbers; every one must exist."""
-    chosen: set[int] = set()
-    for part in text.replace(" ", "").split(","):
-        if not part:
-            continue
-        first, _, last = part.partition("-")
-        if not first.isdigit() or (last and not last.isdigit()):
-            raise UsageError(f"'{text}' is not an episode selection; write e.g. 3, 3-5 or 1,4-6")
-        low, high = int(first), int(last or first)
-        if low > high:
-            raise UsageError(f"'{part}' runs backwards; write the lower number first")
-        chosen.update(range(low, high + 1))
-    missing = sorted(chosen - set(available))
-    if missing or not chosen:
-        span = f"1-{max(available)}" if available else "none"
-        raise UsageError(f"no episode {missing[0] if missing else text}; the series has episodes {span}")
-    return chosen
 
 
 def build_project(
@@ -175,6 +164,7 @@ def build_project(
     check_before_build(project, config, need_ffmpeg=not preview_only)
     with build_lock(project.build_dir):
         Cache(project.root).remove_stale_temporaries()
+        remove_leftovers(project.out_dir)  # partial renders of builds that were killed
         if complete_cast(bible):
             project.update_bible(bible)
         gateway = Gateway(project.root, config, max_cost=max_cost)
@@ -188,8 +178,9 @@ def build_project(
             pool.close()
         sheet = None if preview_only else _contact_sheet(run, bible, media)
     stop = next((e for item in media if item.stopped for e in item.errors), None)
+    seconds = time.perf_counter() - started
     return BuildReport(
-        outcomes, run.made, run.reused, sheet, time.perf_counter() - started, budget_stop=stop, run_id=gateway.run_id
+        outcomes, run.made, run.reused, sheet, seconds, budget_stop=stop, run_id=gateway.run_id, not_made=run.not_made
     )
 
 
@@ -285,12 +276,11 @@ def _stage_b(run: BuildRun, bible: Bible, media: list[_EpisodeMedia], preview_on
     from microdrama.timeline.otio import to_otio
 
     out_dir = run.project.out_dir
-    state_path = run.project.build_dir / "state" / "renders.json"
-    render_keys: dict[str, str] = read_json(state_path) or {}
+    outputs = Outputs(run.project.build_dir / "state")
     language = bible.series.language
     outcomes: dict[int, EpisodeOutcome] = {}
-    tasks: list[Task] = []
-    pending_keys: dict[str, tuple[int, str]] = {}
+    # Each output this build manages: name ("render:3"), key of its inputs, file, and how to make it.
+    wanted: list[tuple[str, str, Path, Callable[[str, str], Task]]] = []
     for item in media:
         number = item.episode.number
         outcome = outcomes[number] = EpisodeOutcome(number, "previewed" if preview_only else "up to date")
@@ -323,23 +313,14 @@ def _stage_b(run: BuildRun, bible: Bible, media: list[_EpisodeMedia], preview_on
         board = stem.with_suffix(".storyboard.png")
         board_inputs = {"episode": item.episode, "frames": item.frames, "timings": timings}
         board_key = artifact_key("board", board_inputs | ({"kept": item.kept} if item.kept else {}))
-        if run.tally("board", render_keys.get(f"board:{number}") != board_key or not file_is_whole(board)):
-            tasks.append(
-                Task(
-                    f"board:{number}",
-                    "board",
-                    "microdrama.build.work:storyboard",
-                    {
-                        "episode": item.episode.model_dump(mode="json"),
-                        "bible": bible.model_dump(mode="json"),
-                        "frames": {shot: str(run.project.root / path) for shot, path in item.frames.items()},
-                        "timings": timings,
-                        "out": str(board),
-                    },
-                    number,
-                )
-            )
-            pending_keys[f"board:{number}"] = (number, board_key)
+        board_kwargs = {
+            "episode": item.episode.model_dump(mode="json"),
+            "frames": {shot: str(run.project.root / path) for shot, path in item.frames.items()},
+            "timings": timings,
+            "out": str(board),
+        }
+        board_task = partial(_output_task, run, "storyboard", number, board_kwargs, bible=bible)
+        wanted.append((f"board:{number}", board_key, board, board_task))
         if preview_only:
             continue
         video = stem.with_suffix(".mp4")
@@ -355,35 +336,45 @@ def _stage_b(run: BuildRun, bible: Bible, media: list[_EpisodeMedia], preview_on
             }
             | ({"kept": item.kept} if item.kept else {}),  # a re-locked copy has the same path, new bytes
         )
-        if not run.tally("render", render_keys.get(f"render:{number}") != render_key or not file_is_whole(video)):
-            continue
-        tasks.append(
-            Task(
-                f"render:{number}",
-                "render",
-                "microdrama.build.work:render",
-                {
-                    "timeline": timeline.model_dump(mode="json"),
-                    "root": str(run.project.root),
-                    "ass": str(burn) if burn else None,
-                    "out": str(video),
-                    "loudness_lufs": run.config.render.loudness_lufs,
-                },
-                number,
-            )
+        render_kwargs = {
+            "timeline": timeline.model_dump(mode="json"),
+            "root": str(run.project.root),
+            "ass": str(burn) if burn else None,
+            "out": str(video),
+            "loudness_lufs": run.config.render.loudness_lufs,
+        }
+        wanted.append(
+            (f"render:{number}", render_key, video, partial(_output_task, run, "render", number, render_kwargs))
         )
-        pending_keys[f"render:{number}"] = (number, render_key)
-        outcome.status = "rendered"
+    # Claiming the keys first means a render still running for older inputs can never replace these outputs.
+    made_keys = outputs.claim({name: key for name, key, _, _ in wanted})
+    tasks: list[Task] = []
+    for name, key, path, make_task in wanted:
+        stage, _, number_text = name.partition(":")
+        if run.tally(stage, made_keys.get(name) != key or not file_is_whole(path)):
+            tasks.append(make_task(name, key))
+            if stage == "render":
+                outcomes[int(number_text)].status = "rendered"
     results = run.run("episodes", tasks)
-    for task_id, result in results.items():
-        number, key = pending_keys[task_id]
-        if result.ok:
-            render_keys[task_id] = key
-        else:
-            outcomes[number].status = "failed"
-            outcomes[number].errors.append(f"{task_id}: {result.error.splitlines()[0]}")
-    write_json_atomic(state_path, render_keys)
+    for task in tasks:
+        result = results.get(task.id)
+        if result is None or (result.ok and result.value is not False):
+            continue
+        assert task.episode is not None
+        outcomes[task.episode].status = "failed"
+        why = result.error.splitlines()[0] if not result.ok else "a newer build wants other inputs; not published"
+        outcomes[task.episode].errors.append(f"{task.id}: {why}")
     return [outcomes[item.episode.number] for item in media]
+
+
+def _output_task(
+    run: BuildRun, function: str, number: int, kwargs: dict[str, Any], name: str, key: str, bible: Bible | None = None
+) -> Task:
+    """The task making an episode's render or storyboard for ``key``; it is published only while still wanted."""
+    extra = {"bible": bible.model_dump(mode="json")} if bible is not None else {}  # dumped only when needed
+    state = str(run.project.build_dir / "state")
+    publish = {"name": name, "key": key, "state": state}
+    return Task(name, name.partition(":")[0], f"microdrama.build.work:{function}", kwargs | extra | publish, number)
 
 
 def _contact_sheet(run: BuildRun, bible: Bible, media: list[_EpisodeMedia]) -> Path | None:

@@ -6,10 +6,13 @@ Kept apart from the pipeline so a worker process imports only what its task need
 
 from __future__ import annotations
 
+import contextlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from microdrama.build.cache import write_json_atomic
+from microdrama.build.publish import Outputs
 
 
 def voice_line(text: str, voice: dict[str, Any], language: str, out: str) -> float:
@@ -40,32 +43,58 @@ def ai_label(language: str, out: str) -> None:
     draw_ai_label(language, Path(out))
 
 
-def render(timeline: dict[str, Any], root: str, ass: str | None, out: str, loudness_lufs: float) -> None:
+def render(
+    timeline: dict[str, Any],
+    root: str,
+    ass: str | None,
+    out: str,
+    loudness_lufs: float,
+    name: str = "",
+    key: str = "",
+    state: str = "",
+) -> bool:
+    """Render an episode; in a build (``state`` given), published only while ``key`` is the wanted one for ``name``."""
     from microdrama.render.ffmpeg import render_episode
     from microdrama.timeline.model import Timeline
 
-    render_episode(
+    return render_episode(
         Timeline.model_validate(timeline),
         Path(root),
         Path(ass) if ass else None,
         Path(out),
         loudness_lufs=loudness_lufs,
+        publish=partial(Outputs(Path(state)).publish, name, key) if state else None,
     )
 
 
 def storyboard(
-    episode: dict[str, Any], bible: dict[str, Any], frames: dict[str, str], timings: dict[str, Any], out: str
-) -> None:
+    episode: dict[str, Any],
+    bible: dict[str, Any],
+    frames: dict[str, str],
+    timings: dict[str, Any],
+    out: str,
+    name: str,
+    key: str,
+    state: str,
+) -> bool:
+    """Draw an episode's storyboard beside ``out``; published like a render (only if still wanted)."""
     from microdrama.model import Bible, Episode
+    from microdrama.render.leftovers import partial_path
     from microdrama.visuals import storyboard_sheet
 
-    storyboard_sheet(
-        Episode.model_validate(episode),
-        Bible.model_validate(bible),
-        {shot: Path(path) for shot, path in frames.items()},
-        {shot: (float(span[0]), float(span[1])) for shot, span in timings.items()},
-        Path(out),
-    )
+    temp = partial_path(Path(out))
+    try:
+        storyboard_sheet(
+            Episode.model_validate(episode),
+            Bible.model_validate(bible),
+            {shot: Path(path) for shot, path in frames.items()},
+            {shot: (float(span[0]), float(span[1])) for shot, span in timings.items()},
+            temp,
+        )
+        return Outputs(Path(state)).publish(name, key, temp, Path(out))
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def ai_frame(
@@ -110,6 +139,7 @@ def ai_voice(
     import numpy as np
 
     from microdrama.audio.wav import SAMPLE_RATE, finish, to_float, write_wav_atomic
+    from microdrama.children import dies_with_this_process
     from microdrama.errors import ProviderError
     from microdrama.providers.base import SpeechRequest
     from microdrama.providers.gateway import Gateway
@@ -123,6 +153,7 @@ def ai_voice(
         input=speech.audio,
         capture_output=True,
         check=False,
+        preexec_fn=dies_with_this_process(),
     )
     if decoded.returncode != 0 or not decoded.stdout:
         detail = decoded.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no audio"]

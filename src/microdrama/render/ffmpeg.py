@@ -4,9 +4,9 @@ The render refuses bad inputs before it starts (a missing frame or voice, a musi
 file that is not audio), measures loudness with quick audio-only passes so the one
 video pass lands on the target, then encodes into a hidden file beside ``out``. Only
 a file that probes right (H.264 yuv420p at the timeline's size, AAC, the timeline's
-duration) replaces ``out``: a crash or a kill at any moment leaves the previous
-episode in place. Episodes of more than MAX_CLIPS_PER_PASS shots are rendered in
-parts (see ``passes``) to bound ffmpeg's memory.
+duration) replaces ``out``, and only if the caller's ``publish`` still wants it: a crash
+or a kill at any moment leaves the previous episode in place. Episodes of more than
+MAX_CLIPS_PER_PASS shots are rendered in parts (see ``passes``) to bound ffmpeg's memory.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 from microdrama.errors import MicrodramaError
 from microdrama.render.binary import find_ffmpeg
 from microdrama.render.graph import RATE, AudioGains, Graph, episode_graph, picture_graph, sound_graph
+from microdrama.render.leftovers import partial_path, work_prefix
 from microdrama.render.levels import measure_gains
 from microdrama.render.passes import part_timeline, plan_passes
 from microdrama.render.probe import MediaInfo, is_audio, probe
@@ -38,6 +40,8 @@ X264 += ["-g", "60"]  # a keyframe every 2 s: players seek quickly
 BT709 = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
 AAC = ["-c:a", "aac", "-b:a", "160k", "-ar", str(RATE), "-ac", "2"]
 AI_NOTICE = {"zh": "AI生成", "en": "AI-generated"}
+# Moves a verified render (first path) to its place (second); False when it is no longer wanted.
+Publish = Callable[[Path, Path], bool]
 
 
 @dataclass
@@ -77,11 +81,14 @@ def render_episode(
     loudness_lufs: float = -14.0,
     progress: Progress | None = None,
     ai_label: Path | None = None,
-) -> None:
+    publish: Publish | None = None,
+) -> bool:
     """Render ``timeline`` (media paths relative to ``root``) to ``out``, burning ``ass`` if given.
 
     ``ai_label`` is the RGBA picture shown top-left when the timeline is AI-generated;
     without one a plain label is drawn. ``progress`` gets the fraction done, 0 to 1.
+    ``publish`` puts the finished file in place (a build checks that its inputs are still
+    the wanted ones); by default it is a plain rename. Returns whether ``out`` was replaced.
     """
     ffmpeg = find_ffmpeg()
     sizes = _image_sizes(timeline, root)
@@ -94,9 +101,9 @@ def render_episode(
     if timeline.ai_generated and ai_label is not None and not ai_label.is_file():
         raise MicrodramaError(f"the AI label picture {ai_label} is missing; draw it first")
     _check_writable(out.parent)
-    temp = out.parent / f".{out.stem}.{os.getpid()}.partial{out.suffix or '.mp4'}"
+    temp = partial_path(out)
     try:
-        with tempfile.TemporaryDirectory(prefix="microdrama-render-") as work_dir:
+        with tempfile.TemporaryDirectory(prefix=work_prefix()) as work_dir:
             work = Path(work_dir)
             label = None
             if timeline.ai_generated:
@@ -111,12 +118,18 @@ def render_episode(
             _verify(temp, timeline)
             with temp.open("rb") as stream:
                 os.fsync(stream.fileno())
-            os.replace(temp, out)
+            published = (publish or _rename)(temp, out)
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
     if progress is not None:
         progress(1.0)
+    return published
+
+
+def _rename(temp: Path, out: Path) -> bool:
+    os.replace(temp, out)
+    return True
 
 
 def _render_whole(job: _Job, temp: Path, progress: Progress | None) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from microdrama.children import dies_with_this_process
 from microdrama.errors import MicrodramaError
 from microdrama.render.binary import find_ffmpeg
 
@@ -58,7 +59,8 @@ _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
 def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run([find_ffmpeg(), "-hide_banner", *args], capture_output=True, timeout=timeout)
+        command = [find_ffmpeg(), "-hide_banner", *args]
+        return subprocess.run(command, capture_output=True, timeout=timeout, preexec_fn=dies_with_this_process())
     except subprocess.TimeoutExpired as error:
         raise MicrodramaError(f"ffmpeg took too long reading {args}; the file may be damaged") from error
 

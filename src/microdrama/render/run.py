@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from microdrama.children import dies_with_this_process
 from microdrama.errors import MicrodramaError
 from microdrama.render.graph import Graph
 
@@ -16,7 +17,9 @@ Progress = Callable[[float], None]
 
 @functools.cache
 def major_version(ffmpeg: str) -> int:
-    text = subprocess.run([ffmpeg, "-hide_banner", "-version"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [ffmpeg, "-hide_banner", "-version"], capture_output=True, text=True, preexec_fn=dies_with_this_process()
+    ).stdout
     match = re.search(r"ffmpeg version n?(\d+)\.", text)
     return int(match.group(1)) if match else 7
 
@@ -41,7 +44,13 @@ def run(args: list[str], log: Path, duration: float, progress: Progress | None) 
     if progress is not None:
         progress(0.0)
     with log.open("wb") as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=dies_with_this_process(),  # a killed worker takes its ffmpeg with it
+        )
         try:
             assert process.stdout is not None
             for raw in process.stdout:
@@ -62,7 +71,8 @@ def run(args: list[str], log: Path, duration: float, progress: Progress | None) 
 def integrated_loudness(ffmpeg: str, graph: Graph, work: Path, what: str) -> float:
     """Integrated loudness (LUFS) at the ``ebur128`` output of an audio-only graph; -inf for silence."""
     args = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", *graph_args(ffmpeg, graph, work, "measure.txt")]
-    result = subprocess.run([*args, "-map", f"[{graph.audio}]", "-f", "null", "-"], capture_output=True)
+    command = [*args, "-map", f"[{graph.audio}]", "-f", "null", "-"]
+    result = subprocess.run(command, capture_output=True, preexec_fn=dies_with_this_process())
     text = result.stderr.decode("utf-8", "replace")
     if result.returncode != 0:
         raise MicrodramaError(f"cannot read the sound of {what}: {last_error(text)}")
