@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -17,9 +16,7 @@ from microdrama import __version__, api
 from microdrama.build.plan import BuildPlan
 from microdrama.errors import BudgetExceeded, MicrodramaError
 from microdrama.show import print_episode, print_overview
-
-console = Console()
-errors = Console(stderr=True)
+from microdrama.terminal import console, errors, shell_word
 
 STAGE_LABELS = {
     "read": "Reading the source",
@@ -73,7 +70,7 @@ def init(project: Path, source: Path, lang: str | None, title: str | None, force
         f"[green]Created[/] {escape(str(project))} — “{escape(config.series.title)}”, {document.language}, "
         f"{document.char_count:,} characters in {len(document.chapters)} chapter(s), read as {document.encoding}."
     )
-    console.print(f"Next: [bold]microdrama adapt {_quote(project)}[/]")
+    console.print(f"Next: [bold]microdrama adapt {shell_word(project)}[/]")
 
 
 @cli.command()
@@ -124,7 +121,8 @@ def adapt(
         f"{paywall_note}; {len(result.bible.characters)} characters, {len(result.bible.locations)} locations."
     )
     console.print(
-        f"Wrote {project / 'bible.yaml'} and {project / 'episodes'}/. Next: [bold]microdrama show {_quote(project)}[/]"
+        f"Wrote {escape(str(project / 'bible.yaml'))} and {escape(str(project / 'episodes'))}/. "
+        f"Next: [bold]microdrama show {shell_word(project)}[/]"
     )
 
 
@@ -170,7 +168,7 @@ def export(project: Path, fmt: str, episode: int | None, out: Path | None) -> No
     """Export the scripts: Fountain, a Chinese screenplay (中文剧本, Markdown) or JSON."""
     paths = api.export_project(project, fmt, episode=episode, out=out)
     folder = paths[0].parent if paths else out
-    console.print(f"[green]Exported[/] {len(paths)} file(s) to {folder}")
+    console.print(f"[green]Exported[/] {len(paths)} file(s) to {escape(str(folder))}")
 
 
 @cli.command()
@@ -312,11 +310,6 @@ register_localize(cli, PROJECT)
 register_evaluate(cli, PROJECT)
 register_studio(cli, PROJECT)
 register_takes(cli, PROJECT)
-
-
-def _quote(path: Path) -> str:
-    text = str(path)
-    return f'"{text}"' if " " in text else text
 
 
 def main() -> None:

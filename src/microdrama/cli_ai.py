@@ -12,13 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from microdrama.errors import MicrodramaError, ProviderError, UsageError
+from microdrama.terminal import console, fit_columns, shell_word
 
-console = Console()
 MAX_STDIN_CHARACTERS = 1_000_000  # far above any idea; check_idea says what is too long
 
 WRITING_LABELS = {
@@ -89,7 +88,8 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
             f"[green]Wrote[/] “{escape(series.title)}”: {len(result.episodes)} episodes{paywall}, "
             f"{len(result.bible.characters)} characters, in {escape(str(folder))}."
         )
-        console.print(f"Next: [bold]microdrama show {folder}[/], then [bold]microdrama build {folder}[/]")
+        typed = shell_word(folder)
+        console.print(f"Next: [bold]microdrama show {typed}[/], then [bold]microdrama build {typed}[/]")
 
     @cli.command()
     @project_argument
@@ -111,9 +111,8 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
         if not calls:
             console.print("No AI calls recorded yet.")
             return
-        table = Table(title=f"AI calls ({len(calls)})")
-        for column in ("when", "run", "stage", "ep", "provider", "model", "tokens in/out", "cost", "ms", "status"):
-            table.add_column(column, justify="right" if column in ("ep", "cost", "ms") else "left")
+        columns = ("when", "run", "stage", "ep", "provider", "model", "tokens in/out", "cost", "ms", "status")
+        rows: list[list[str]] = []
         totals: dict[str, float] = {}
         for call in calls:
             totals[call.currency] = totals.get(call.currency, 0.0) + call.cost
@@ -122,19 +121,37 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
             shown = f"[{colour}]{call.status}[/]" if colour else call.status
             if call.error:
                 shown += f" [dim]{escape(call.error[:60])}[/]"
-            table.add_row(
-                time.strftime("%m-%d %H:%M:%S", time.localtime(call.started)),
-                call.run_id[-6:],
-                call.stage,
-                str(call.episode or ""),
-                escape(call.provider),
-                escape(call.model[:28]),
-                f"{call.prompt_tokens}/{call.completion_tokens}" if call.capability == "text" else f"{call.units:g}",
-                f"{call.cost:.4f}",
-                f"{call.latency_ms:.0f}" if call.latency_ms is not None else "",
-                shown,
+            rows.append(
+                [
+                    time.strftime("%m-%d %H:%M:%S", time.localtime(call.started)),
+                    escape(call.run_id[-6:]),
+                    escape(call.stage),
+                    str(call.episode or ""),
+                    escape(call.provider),
+                    escape(call.model),
+                    f"{call.prompt_tokens}/{call.completion_tokens}"
+                    if call.capability == "text"
+                    else f"{call.units:g}",
+                    f"{call.cost:.4f}",
+                    f"{call.latency_ms:.0f}" if call.latency_ms is not None else "",
+                    shown,
+                ]
             )
+        # A narrow terminal loses the columns one needs least, whole, rather than squeezing them all.
+        least_useful = ("run", "ms", "when", "ep", "tokens in/out", "provider")
+        kept = fit_columns(columns, rows, console.width, least_useful, wrapping={"status"})
+        table = Table(title=f"AI calls ({len(calls)})")
+        for index in kept:
+            name = columns[index]
+            table.add_column(
+                name, justify="right" if name in ("ep", "cost", "ms") else "left", no_wrap=name != "status"
+            )
+        for row in rows:
+            table.add_row(*(row[index] for index in kept))
         console.print(table)
+        hidden = [name for index, name in enumerate(columns) if index not in kept]
+        if hidden:
+            console.print(f"[dim]Not shown at this width: {', '.join(hidden)} (--json has every field).[/]")
         spent = ", ".join(f"{amount:.4f} {currency}" for currency, amount in totals.items())
         paid = sum(1 for call in calls if call.status == "ok")
         cached = sum(1 for call in calls if call.status == "cached")

@@ -8,18 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from microdrama.errors import UsageError
+from microdrama.terminal import console, errors
 
 if TYPE_CHECKING:
     from microdrama.evaluate.rerank import MethodScores
     from microdrama.evaluate.review import Review
 
-console = Console()
-errors = Console(stderr=True)
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 LABELS = {"fingerprint": "Fingerprinting catalog works"}
 CATALOG = click.argument("catalog", type=click.Path(path_type=Path))

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console()
+from microdrama.terminal import console
+
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 QC_FAILED = 1  # qc found violations: the files are fine to read, the subtitles are not ready to ship
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
-console = Console()
+from microdrama.terminal import console
+
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 
 

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from microdrama.errors import UsageError
+from microdrama.terminal import console
 
-console = Console()
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 
 

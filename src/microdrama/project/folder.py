@@ -10,6 +10,7 @@ my-series/
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -94,8 +95,15 @@ class Project:
             raise ProjectError(f"{root}: this {kind} already exists; choose another name or add --force to replace it")
         if root.exists() and not (root / CONFIG_NAME).exists() and any(root.iterdir()):
             raise ProjectError(f"{root} is a non-empty folder that is not a microdrama project; refusing to replace it")
-        root.parent.mkdir(parents=True, exist_ok=True)
-        staging = new_folder(root.parent, f".{root.name}.")  # becomes the project: the umask's mode
+        made = [folder for folder in (root.parent, *root.parent.parents) if not folder.exists()]
+        try:
+            root.parent.mkdir(parents=True, exist_ok=True)
+            staging = new_folder(root.parent, f".{root.name}.")  # becomes the project: the umask's mode
+        except OSError as error:
+            for folder in made:  # deepest first: only the folders this call made, and only if empty
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise ProjectError(f"cannot create {root}: {error.strerror}; check permissions and free space") from error
         try:
             (staging / "source").mkdir()
             (staging / "episodes").mkdir()
