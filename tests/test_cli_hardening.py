@@ -4,6 +4,7 @@ markup, hints that can be pasted into a shell, and tables that fit the terminal.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -119,6 +120,10 @@ def test_provider_errors_in_the_ledger_are_shown_not_obeyed(tmp_path: Path, zh_s
     assert result.code == 0, result.err
     assert_no_controls(result.out)
     assert "\\x1b[31mtext" in result.out  # visible as text
+    as_json = run_cli("ledger", project, "--json")
+    assert as_json.code == 0, as_json.err
+    assert_no_controls(as_json.out)
+    assert json.loads(as_json.out)["error"] == HOSTILE  # still exact for the script that reads it
 
 
 def test_folder_names_with_control_codes_are_shown_not_obeyed(tmp_path: Path, zh_story: Path) -> None:

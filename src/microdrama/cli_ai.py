@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from microdrama.errors import MicrodramaError, ProviderError, UsageError
-from microdrama.terminal import console, fit_columns, shell_word
+from microdrama.terminal import console, fit_columns, json_line, shell_word
 
 MAX_STDIN_CHARACTERS = 1_000_000  # far above any idea; check_idea says what is too long
 
@@ -99,14 +99,13 @@ def register(cli: click.Group, project_argument: Decorator) -> None:
     def ledger(project: Path, run: str | None, last: int | None, as_json: bool) -> None:
         """Every AI call: when, stage, provider, model, tokens, cost, latency and status."""
         import dataclasses
-        import json
 
         from microdrama import api
 
         calls = api.ledger(project, run=run, last=last)
         if as_json:
             for call in calls:
-                click.echo(json.dumps(dataclasses.asdict(call), ensure_ascii=False))
+                click.echo(json_line(dataclasses.asdict(call)))
             return
         if not calls:
             console.print("No AI calls recorded yet.")

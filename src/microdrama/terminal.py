@@ -10,6 +10,7 @@ is put into a message (``escape``), and a path in a hint is quoted for the shell
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Collection, Sequence
@@ -28,6 +29,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def visible(text: str) -> str:
     """``text`` with each control character written out as ``\\xNN``."""
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def json_line(value: object) -> str:
+    """``value`` as one line of JSON that a terminal shows as text: json escapes C0 controls,
+    and DEL and C1 controls (printed raw with ensure_ascii=False) are escaped here too."""
+    text = json.dumps(value, ensure_ascii=False)
+    return re.sub(r"[\x7f-\x9f]", lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 class SafeConsole(Console):
