@@ -120,7 +120,7 @@ def test_a_common_combination_is_less_rare_than_an_unseen_one() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("tropes: [", "not valid YAML"),
+        ("tropes: [", "YAML syntax error"),
         ("tropes: []", "non-empty list under 'tropes'"),
         ("tropes:\n  - id: Rebirth\n    zh: 重生\n    en: R\n    description: d\n    cues: {zh: [重生]}", "lower-case"),
         ("tropes:\n  - id: rebirth\n    zh: 重生\n    en: R\n    description: d\n    cues: [重生]", "'cues' must map"),

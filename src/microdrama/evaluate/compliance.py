@@ -22,11 +22,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pypinyin import Style, lazy_pinyin
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from microdrama.errors import ValidationError
-from microdrama.project.yamlio import read_text_file
+from microdrama.project.yamlio import parse_yaml, read_text_file
 
 MatchKind = Literal["exact", "normalised", "homophone"]
 TierName = Literal["重点", "普通", "其他", "unknown"]
@@ -335,7 +333,7 @@ def _builtin_rules() -> Rules:
 
 def parse_rules(text: str, display: str) -> Rules:
     """Rules from YAML text; `display` names the file in error messages."""
-    document = _load_yaml(text, display)
+    document = parse_yaml(text, display)
     if not isinstance(document, dict):
         raise ValidationError(f"{display}: expected a mapping with 'categories' and 'title_rules'")
     unknown = set(document) - {"version", "categories", "title_rules"}
@@ -352,17 +350,6 @@ def parse_rules(text: str, display: str) -> Rules:
     if duplicates:
         raise ValidationError(f"{display}: rule id(s) used twice: {', '.join(duplicates)}")
     return Rules(categories, title_rules, display)
-
-
-def _load_yaml(text: str, display: str) -> Any:
-    try:
-        return YAML(typ="safe").load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ValidationError(f"{display}{line}: YAML syntax error: {error.problem or error.context}") from error
-    except YAMLError as error:
-        raise ValidationError(f"{display}: YAML syntax error: {error}") from error
 
 
 def _rule_list(value: Any, key: str, display: str) -> tuple[Rule, ...]:

@@ -17,11 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from microdrama.errors import ValidationError
-from microdrama.project.yamlio import read_text_file
+from microdrama.project.yamlio import parse_yaml, read_text_file
 from microdrama.text.normalize import fold_fullwidth
 
 TAXONOMY_RESOURCE = "data/evaluate/tropes.yaml"
@@ -87,10 +84,7 @@ def _builtin_taxonomy() -> Taxonomy:
 
 def parse_taxonomy(text: str, display: str) -> Taxonomy:
     """Read and check a taxonomy; every problem names the file and the trope."""
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as error:
-        raise ValidationError(f"{display}: not valid YAML: {error}") from error
+    data = parse_yaml(text, display)
     items = data.get("tropes") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise ValidationError(f"{display}: expected a non-empty list under 'tropes'")

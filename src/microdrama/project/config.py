@@ -19,6 +19,7 @@ from microdrama.model.common import Language, Strict
 from microdrama.project.ai_settings import BUILTIN_PROVIDERS, AISettings, ProviderTable
 from microdrama.project.atomic import write_text_atomic
 from microdrama.project.paths import OutsideProject, inside_project
+from microdrama.project.yamlio import read_text_file
 
 Market = Literal["domestic", "overseas"]
 # Paywall defaults: domestic Chinese platforms put it around episodes 8–12, overseas apps earlier.
@@ -80,14 +81,13 @@ class ProjectConfig(Strict):
 
 
 def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
+    text = read_text_file(path, display)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ValidationError(f"{display}: file is missing") from error
-    except UnicodeDecodeError as error:
-        raise ValidationError(f"{display}: not UTF-8 text; save it as UTF-8") from error
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ValidationError(f"{display}: TOML syntax error: {error}") from error
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ValidationError(f"{display}: settings nested too deeply; fix the file or restore it") from None
     try:
         return ProjectConfig.model_validate(data)
     except pydantic.ValidationError as error:
@@ -121,7 +121,7 @@ def check_paths_inside(config: ProjectConfig, root: Path, path: Path, display: s
 
 def _line_of_key(path: Path, key: str) -> int | None:
     """TOML errors from pydantic carry no position: find the line that sets the key."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text_file(path, path.name).splitlines(), start=1):
         if line.split("=", 1)[0].strip() == key or line.strip() == f"[{key}]":
             return number
     return None
@@ -197,7 +197,7 @@ PROVIDER_EXAMPLES = """
 
 def update_config(path: Path, section: str, values: dict[str, object]) -> None:
     """Change settings in place, keeping the file's comments and layout."""
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document = tomlkit.parse(read_text_file(path, path.name))
     table = document.setdefault(section, tomlkit.table())
     for key, value in values.items():
         table[key] = value

@@ -9,20 +9,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import pydantic
 
 from microdrama.build.casting import complete_cast
 from microdrama.errors import MicrodramaError
+from microdrama.evaluate.report import REPORT_VERSION
 from microdrama.model.bible import Bible
 from microdrama.model.common import SourceSpan
 from microdrama.model.migrate import migrate
 from microdrama.model.script import Episode
 from microdrama.project.folder import Project, check_references
 from microdrama.project.paths import OutsideProject, inside_project
+from microdrama.project.yamlio import load_yaml
 from microdrama.studio.edits import episode_path, file_version
 from microdrama.timeline.model import Timeline
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _BoardNumbers(pydantic.BaseModel):
+    """What board.html shows of an episode's entry in report.json."""
+
+    number: int
+    hook_latency_seconds: float | None
+    cliffhanger_strength: float
 
 
 @dataclass
@@ -99,11 +107,11 @@ class ProjectState:
         return sorted(loaded, key=lambda e: e.number)
 
     def _load_episode(self, path: Path, bible: Bible) -> Episode:
-        """PyYAML's C parser first (ten times faster than the round-trip parser the CLI uses
-        to keep comments and name lines in errors); any doubt, and the project's own loader
-        reads the file again and reports the problem with its line."""
+        """Plain data first (read ten times faster than the round-trip nodes the CLI keeps to
+        name lines in errors); any doubt, and the project's own loader reads the file again and
+        reports the problem with its line."""
         try:
-            document = yaml.load(path.read_bytes(), Loader=_FAST_LOADER)
+            document = load_yaml(path, self.project.display(path), plain=True)
             episode = Episode.model_validate(migrate(dict(document), "episode"))
             check_references(episode, bible, document, self.project.display(path))
             return episode
@@ -139,9 +147,12 @@ class ProjectState:
             return {}
         try:
             report = self._cached(path, lambda p: json.loads(p.read_text(encoding="utf-8")))
-            return {int(e["number"]): e for e in report.get("episodes", [])}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return {}  # a report from another version, or half-written: the board shows no numbers
+            if report.get("report_version") != REPORT_VERSION:
+                return {}  # made by another version: the board shows no numbers and says to evaluate
+            shown = [_BoardNumbers.model_validate(entry) for entry in report["episodes"]]
+            return {numbers.number: entry for numbers, entry in zip(shown, report["episodes"], strict=True)}
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return {}  # half-written, or not a report at all: likewise
 
     def _localized(self) -> dict[int, list[tuple[str, bool]]]:
         from microdrama.studio.review_l10n import approved_versions, languages_of
