@@ -18,6 +18,7 @@ from microdrama.errors import BudgetExceeded, ProviderError, ValidationError
 from microdrama.project.config import load_config
 from microdrama.providers.base import ChatRequest, ImageRequest
 from microdrama.providers.gateway import Gateway, StructuredOutputError, backoff_seconds, parse_reply
+from microdrama.providers.http import validate_base_url
 from tests.fakes.openai_server import OpenAIFake, running_openai_fake
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
@@ -249,11 +250,12 @@ def test_bad_provider_settings_are_refused_with_the_reason(tmp_path: Path, extra
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/v1", "localhost:8080"])
-def test_an_endpoint_that_is_not_http_is_refused(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_TEST_KEY", SECRET)
+def test_an_endpoint_that_is_not_http_is_refused(tmp_path: Path, url: str) -> None:
     root = write_project(tmp_path / "p", url)
-    with pytest.raises(ProviderError, match="http"):
-        gateway_for(root).chat("write.series", hello())
+    with pytest.raises(ValidationError, match=r"base_url: .*http\(s\) URL"):  # by the settings, before any call
+        load_config(root / "microdrama.toml")
+    with pytest.raises(ProviderError, match="http"):  # and by the HTTP layer, for URLs from anywhere else
+        validate_base_url(url)
 
 
 def test_an_unknown_provider_kind_lists_the_known_ones(tmp_path: Path) -> None:
