@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 
 from microdrama.errors import ValidationError
 from microdrama.evaluate.catalog import read_catalog
+from microdrama.evaluate.report import REPORT_VERSION
 from microdrama.project.config import load_config, update_config
 from microdrama.project.folder import Project
 from microdrama.project.yamlio import FLOW_KEYS, FLOW_LISTS, load_yaml, save_model
@@ -185,6 +186,9 @@ def test_a_report_json_of_another_shape_leaves_the_board_without_numbers(project
     for foreign in ('{"episodes": [{"number": 1, "cliffhanger_strength": "strong"}]}', "[" * 5000 + "]" * 5000):
         (out / "report.json").write_text(foreign, encoding="utf-8")
         assert all(card.metrics == {} for card in ProjectState(project).cards())
+    current = [{"number": 1, "hook_latency_seconds": None, "cliffhanger_strength": 0.5, "more": "kept"}]
+    (out / "report.json").write_text(json.dumps({"report_version": REPORT_VERSION, "episodes": current}))
+    assert ProjectState(project).cards()[0].metrics == current[0]  # this version's report is shown
 
 
 # -- item 15: a byte-order mark -----------------------------------------------------------------
