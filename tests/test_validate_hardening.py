@@ -14,7 +14,7 @@ import pydantic
 import pytest
 
 from microdrama.model import Character, Line, Shot
-from microdrama.model.bounds import MAX_LINES_PER_SHOT, MAX_SPOKEN_CHARS, MAX_TITLE_CHARS
+from microdrama.model.bounds import MAX_LINES_PER_SHOT, MAX_NAME_CHARS, MAX_SPOKEN_CHARS, MAX_TITLE_CHARS
 from microdrama.project.atomic import write_text_atomic
 from tests.conftest import STORIES, adapt_sample, run_cli
 
@@ -241,3 +241,20 @@ def test_a_source_whose_name_has_a_newline_still_makes_a_valid_project(tmp_path:
     assert (project / "source" / "two lines.txt").is_file()
     result = run_cli("adapt", project, "--episodes", "2", "--minutes", "1")
     assert result.code == 0, result.err
+
+
+def test_a_model_reply_with_control_characters_and_a_huge_name_maps_inside_the_bounds() -> None:
+    """A model's reply is not a file: it is tidied into the bounds, not failed with a bare pydantic error."""
+    from microdrama.write.llm.mapping import bible_from_draft
+    from microdrama.write.llm.replies import SeriesDraft
+    from tests.test_llm_writer import _series_reply
+
+    reply = _series_reply({})
+    reply["title"] = "归来\x07\n第二行"
+    reply["logline"] = "复仇\x00的故事"
+    reply["protagonist"]["name"] = "林" * 5000
+    reply["locations"][0]["name"] = "顾家\x1b[2J大厅"
+    bible = bible_from_draft(SeriesDraft.model_validate(reply), language="zh", minutes_per_episode=1.0, episodes=3)
+    assert bible.series.title == "归来 第二行" and bible.series.logline == "复仇 的故事"
+    assert len(bible.characters[0].name) == MAX_NAME_CHARS
+    assert bible.locations[0].name == "顾家 [2J大厅"

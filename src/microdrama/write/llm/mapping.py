@@ -14,6 +14,7 @@ from typing import cast
 
 from microdrama.errors import ProviderError
 from microdrama.model import NARRATOR, Beat, Bible, Character, Episode, Line, Location, Scene, Series, Shot, SourceSpan
+from microdrama.model.bounds import MAX_NAME_CHARS, MAX_SPOKEN_CHARS, MAX_TITLE_CHARS, fit_one_line
 from microdrama.model.common import BeatCue, Language, LineKind, TimeOfDay, WrittenBy
 from microdrama.text.analysis import CUES, score_tension, spoken_seconds
 from microdrama.write.bible import identifier
@@ -32,8 +33,10 @@ _CLOSED = re.compile(r"[。！？!?…\.”’\"')）」』]$")
 
 
 def tidy(text: str) -> str:
-    """Text a length cap cut off mid-sentence, ended at its last full sentence when one is left."""
-    text = text.strip()
+    """Text a length cap cut off mid-sentence, ended at its last full sentence when one is left.
+
+    A model's text is one line inside the project's bounds (control characters become spaces)."""
+    text = fit_one_line(text, MAX_SPOKEN_CHARS)
     if not text or _CLOSED.search(text):
         return text
     ends = [match.end() for match in _SENTENCE_END.finditer(text)]
@@ -79,7 +82,8 @@ def strength(text: str, language: str) -> float:
 
 
 def _tags(values: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(v.strip() for v in values if v.strip()))[:TAG_LIMIT]
+    tags = (fit_one_line(value, MAX_NAME_CHARS) for value in values)
+    return list(dict.fromkeys(tag for tag in tags if tag))[:TAG_LIMIT]
 
 
 def bible_from_draft(
@@ -95,7 +99,7 @@ def bible_from_draft(
     characters: list[Character] = []
     seen_names: set[str] = set()
     for number, (role, person) in enumerate(draft.characters(), start=1):
-        name = tidy(person.name)
+        name = fit_one_line(tidy(person.name), MAX_NAME_CHARS)
         if not name or name.lower() in seen_names or name.lower() in (NARRATOR, "旁白"):
             continue  # a repeated person is dropped: the first, leading, one is kept
         seen_names.add(name.lower())
@@ -112,7 +116,7 @@ def bible_from_draft(
     taken_places: set[str] = set()
     locations: list[Location] = []
     for number, place in enumerate(draft.locations, start=1):
-        name = place.name.strip()
+        name = fit_one_line(place.name, MAX_NAME_CHARS)
         if not name or any(loc.name == name for loc in locations):
             continue
         locations.append(
@@ -126,7 +130,7 @@ def bible_from_draft(
     if not characters or not locations:
         raise ProviderError("the model's series has no usable characters or locations; try again or another model")
     series = Series(
-        title=draft.title.strip() or ("无题" if language == "zh" else "Untitled"),
+        title=fit_one_line(draft.title) or ("无题" if language == "zh" else "Untitled"),
         logline=tidy(draft.logline),
         genres=_tags(draft.genres),
         tropes=_tags(draft.tropes),
@@ -295,7 +299,7 @@ def episode_from_drafts(
     cliff_text = tidy(cliffhanger) or _shot_text(last, last=True)
     return Episode(
         number=number,
-        title=title.strip() or hook_text[:12],
+        title=fit_one_line(title, MAX_TITLE_CHARS) or hook_text[:12],
         summary=tidy(summary),
         hook=Beat(shot=first.id, text=hook_text, cues=beat_cues(hook_text, language)),
         cliffhanger=Beat(shot=last.id, text=cliff_text, cues=beat_cues(cliff_text, language)),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from microdrama.errors import ValidationError
 from microdrama.model import Bible, Character, Episode, Location, Scene, SourceSpan
+from microdrama.project.paths import OutsideProject, inside_project
 from microdrama.providers.gateway import Gateway
 from microdrama.text.reader import source_text
 from microdrama.write.llm.common import (
@@ -56,13 +57,15 @@ def episode_passages(episode: Episode, project_root: Path) -> list[str]:
     by_file: dict[str, list[SourceSpan]] = {}
     for span in spans:
         by_file.setdefault(span.file, []).append(span)
-    root = project_root.resolve()
     passages: list[str] = []
     total = 0
     for name, file_spans in by_file.items():
-        path = (root / name).resolve()
-        if not path.is_relative_to(root):
-            raise ValidationError(f"episode {episode.number}: source file '{name}' is outside the project folder")
+        try:
+            path = inside_project(project_root, name)
+        except OutsideProject as error:
+            raise ValidationError(
+                f"episode {episode.number}: source file '{name}' is outside the project folder ({error})"
+            ) from error
         text, _ = source_text(path)
         for start, end in _merged(file_spans):
             passage = text[start:end].strip()
