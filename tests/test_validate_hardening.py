@@ -258,3 +258,12 @@ def test_a_model_reply_with_control_characters_and_a_huge_name_maps_inside_the_b
     assert bible.series.title == "归来 第二行" and bible.series.logline == "复仇 的故事"
     assert len(bible.characters[0].name) == MAX_NAME_CHARS
     assert bible.locations[0].name == "顾家 [2J大厅"
+
+
+def test_a_bad_base_url_is_reported_at_its_own_table_line(project: Path) -> None:
+    config = project / "microdrama.toml"
+    with config.open("a", encoding="utf-8") as stream:
+        stream.write('\n[providers.good]\nkind = "openai"\nbase_url = "https://api.example.org/v1"\n')
+        stream.write('\n[providers.bad]\nkind = "openai"\nbase_url = "file:///etc/passwd"\n')
+    line = config.read_text(encoding="utf-8").splitlines().index('base_url = "file:///etc/passwd"') + 1
+    assert_refused(project, "validate", f"microdrama.toml:{line}: providers.bad.base_url:", "'file' is refused")

@@ -96,7 +96,7 @@ def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
         message = detail["msg"].removeprefix("Value error, ")
         if detail["type"] == "extra_forbidden":
             message = "unknown setting (a typo?)"
-        line = _line_of_key(path, str(detail["loc"][-1])) if detail["loc"] else None
+        line = _line_of_key(path, *(str(step) for step in detail["loc"] if isinstance(step, str)))
         where = f"{display}:{line}" if line else display
         raise ValidationError(f"{where}: {location}: {message}") from error
 
@@ -104,14 +104,14 @@ def load_config(path: Path, display: str = "microdrama.toml") -> ProjectConfig:
 def check_paths_inside(config: ProjectConfig, root: Path, path: Path, display: str = "microdrama.toml") -> None:
     """Files the settings name must lie inside the project: a source outside it would be read into
     the scripts (and shown, voiced, uploaded), music outside it mixed into every episode."""
-    named = [("source.files", "files", relative) for relative in config.source.files]
+    named = [("source.files", relative) for relative in config.source.files]
     if config.render.music:
-        named.append(("render.music", "music", config.render.music))
-    for setting, key, relative in named:
+        named.append(("render.music", config.render.music))
+    for setting, relative in named:
         try:
             inside_project(root, relative)
         except OutsideProject as error:
-            line = _line_of_key(path, key)
+            line = _line_of_key(path, *setting.split("."))
             where = f"{display}:{line}" if line else display
             raise ValidationError(
                 f"{where}: {setting}: {relative!r} points outside the project ({error}); "
@@ -119,10 +119,23 @@ def check_paths_inside(config: ProjectConfig, root: Path, path: Path, display: s
             ) from error
 
 
-def _line_of_key(path: Path, key: str) -> int | None:
-    """TOML errors from pydantic carry no position: find the line that sets the key."""
-    for number, line in enumerate(read_text_file(path, path.name).splitlines(), start=1):
-        if line.split("=", 1)[0].strip() == key or line.strip() == f"[{key}]":
+def _line_of_key(path: Path, *keys: str) -> int | None:
+    """TOML errors from pydantic carry no position: find the line that sets ``keys`` (e.g. providers,
+    comfy, base_url: base_url under [providers.comfy]), else its table's, else any line setting the last key."""
+    lines = read_text_file(path, path.name).splitlines()
+    for depth in range(len(keys), 0, -1):
+        table, key = ".".join(keys[: depth - 1]), keys[depth - 1]
+        current = ""
+        for number, line in enumerate(lines, start=1):
+            text = line.strip()
+            if text.startswith("[") and not text.startswith("[["):
+                current = text.strip("[] ")
+                if current == ".".join(keys[:depth]):
+                    return number
+            elif current == table and line.split("=", 1)[0].strip() == key:
+                return number
+    for number, line in enumerate(lines, start=1):
+        if keys and line.split("=", 1)[0].strip() == keys[-1]:
             return number
     return None
 
