@@ -267,3 +267,21 @@ def test_a_bad_base_url_is_reported_at_its_own_table_line(project: Path) -> None
         stream.write('\n[providers.bad]\nkind = "openai"\nbase_url = "file:///etc/passwd"\n')
     line = config.read_text(encoding="utf-8").splitlines().index('base_url = "file:///etc/passwd"') + 1
     assert_refused(project, "validate", f"microdrama.toml:{line}: providers.bad.base_url:", "'file' is refused")
+
+
+def test_an_assembled_model_follows_the_umask(tmp_path: Path, umask: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import struct
+
+    from microdrama.providers.local_models import ModelSpec, assemble
+
+    blob = b"GGUF" + struct.pack("<I", 3) + os.urandom(50_000)
+    package = tmp_path / "site" / "mdtest_umask_part1"
+    (package / "data").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "data" / "part01.bin").write_bytes(blob)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    os.umask(0o027)
+    path = assemble(ModelSpec("fake", (package.name,), hashlib.sha256(blob).hexdigest(), len(blob)), tmp_path / "c")
+    assert path.read_bytes() == blob
+    assert mode(path) == 0o640

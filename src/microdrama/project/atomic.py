@@ -19,7 +19,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename over ``path``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = _new_temp_file(path)
+        handle, temp_name = new_temp_file(path)
     except OSError as error:
         raise MicrodramaError(
             f"cannot write in {path.parent}: {error.strerror}; check permissions and free space"
@@ -48,7 +48,7 @@ def new_folder(parent: Path, prefix: str) -> Path:
     return Path(_unique(parent, prefix, "", lambda name: os.mkdir(name, 0o777)))
 
 
-def _new_temp_file(path: Path) -> tuple[int, str]:
+def new_temp_file(path: Path) -> tuple[int, str]:
     """An open, new, uniquely named file beside ``path``, with the mode the umask gives (mkstemp's is 0600)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     handles: list[int] = []

