@@ -1,9 +1,9 @@
 """Bounds on what project files may hold: sizes no real micro-drama reaches, and no control characters.
 
 A file that breaks them is broken or hostile, and would otherwise fail late and obscurely: a
-10 MB line keeps espeak-ng busy for hours, a NUL ends a subprocess argument with a bare
-ValueError, a million-character name stalls text layout. Refusing it on load names the file,
-the line and the limit instead. Each figure is several times what the longest real series needs.
+10 MB line keeps espeak-ng busy with no output, a NUL in a line or a 10 MB name ends a build
+with a bare ValueError. Refusing it on load names the file, the line and the limit instead.
+Each figure is several times what the longest real series needs.
 """
 
 from __future__ import annotations
