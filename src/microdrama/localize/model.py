@@ -100,6 +100,9 @@ class TranslatedLine(Strict):
     text: str = Field(description="The line as shown in the subtitles and spoken by the dub")
     faithful: str = Field(default="", description="The first, faithful pass (before adaptation)")
     note: str = Field(default="", description="Why the adapted line departs from the faithful one")
+    fallback: str = Field(
+        default="", description="Why the line keeps an earlier pass's text: a refining pass gave no usable reply"
+    )
     dub: str = Field(default="", description="A shorter version the dub speaks, when the full line does not fit")
     origin: Origin = "model"
     glossary: str = Field(default="", description="Hash of the glossary entries it was made with")

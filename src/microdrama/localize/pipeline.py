@@ -144,6 +144,7 @@ def localize(
             result.violations += check_events(episode.number, events, target, timeline.fps)
         if progress is not None:
             progress(stage, len(episodes), len(episodes))
+        result.notes += translator.warnings
         result.files += write_qc_report(project, target, result.violations)
         results.append(result)
     if video and results:

@@ -22,6 +22,7 @@ RULES = {
     "empty": "a translated line is empty",
     "script": "a line uses only its language's script (no Chinese left in a Latin or Thai line)",
     "glossary": "names and terms use the glossary's target form, never a variant to avoid",
+    "fallback": "a refining pass (adaptation, shortening) gave no usable reply: the line keeps the text before it",
     "lines": f"at most {MAX_LINES} lines per cue",
     "line-length": "characters per line within the language's limit",
     "reading-speed": "characters per second within the language's limit",
@@ -71,6 +72,8 @@ def check_lines(
             found.append(Violation(number, line.id, "script", f"{foreign[:20]!r} is not {target.name}; translate it"))
         for problem in adherence_problems(source[line.id], line.text, glossary, target):
             found.append(Violation(number, line.id, "glossary", problem))
+        if line.fallback and not line.edited_by_person():
+            found.append(Violation(number, line.id, "fallback", f"{line.fallback}; review it"))
     return found
 
 

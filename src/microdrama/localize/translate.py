@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from microdrama.localize.cleanup import tidy, without_run_on
 from microdrama.localize.glossary import adherence_problems, contains
@@ -32,6 +32,7 @@ from microdrama.localize.model import (
     entries_key,
     text_hash,
 )
+from microdrama.localize.replies import AdaptedReply, Reply, ReplyLine, pinned, reply_tokens, text_cap
 from microdrama.model.common import LineKind
 from microdrama.providers.gateway import Gateway, StructuredOutputError
 from microdrama.render.layout import is_cjk
@@ -54,58 +55,6 @@ class SourceLine:
     speaker_id: str = ""  # the character id (or NARRATOR) whose voice dubs it
 
 
-class ReplyLine(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    id: str
-    text: str
-
-
-class AdaptedLine(ReplyLine):
-    note: str = ""
-
-
-class Reply(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    lines: list[ReplyLine]
-
-
-class AdaptedReply(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    lines: list[AdaptedLine]
-
-
-def pinned(
-    reply_type: type[BaseModel], ids: Sequence[str], caps: Sequence[int], pattern: str | None = None
-) -> type[BaseModel]:
-    """``reply_type`` whose JSON schema allows exactly these ids, one line each, in order, caps
-    each text at a generous length (a bound that stops a small model running on; the real limit
-    is the reading-speed check) and, with ``pattern``, constrains the characters of each text."""
-
-    def schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        base = reply_type.model_json_schema(*args, **kwargs)
-        item_ref = base["properties"]["lines"]["items"]["$ref"].split("/")[-1]
-        item = base["$defs"][item_ref]
-        items = []
-        for line_id, cap in zip(ids, caps, strict=True):
-            properties = {
-                **item["properties"],
-                "id": {"const": line_id, "type": "string"},
-                "text": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": cap,
-                    **({"pattern": pattern} if pattern else {}),
-                },
-            }
-            fixed = {**item, "properties": properties, "additionalProperties": False}
-            fixed["required"] = list(item["properties"])  # every field, so the grammar always writes them
-            items.append(fixed)
-        lines = {"type": "array", "prefixItems": items, "minItems": len(ids), "maxItems": len(ids)}
-        return {**base, "properties": {"lines": lines}, "$defs": {}, "additionalProperties": False}
-
-    return type(reply_type.__name__, (reply_type,), {"model_json_schema": classmethod(schema)})
-
-
 @dataclass
 class Translator:
     gateway: Gateway
@@ -115,6 +64,7 @@ class Translator:
     series: str
     adapt: bool = True
     prompts: dict[str, Prompt] | None = None
+    warnings: list[str] = field(default_factory=list)  # refining passes that failed, for the user
 
     def __post_init__(self) -> None:
         if self.prompts is None:
@@ -147,6 +97,8 @@ class Translator:
             return False
         if done.edited_by_person():
             return done.source == line.text  # a person's line stays until its source changes
+        if done.fallback:
+            return False  # a refining pass failed on it: try again (another model may be configured now)
         return done.source == line.text and done.glossary == entries_key(self.entries_for(line.text))
 
     # -- one episode ----------------------------------------------------------------------------
@@ -232,6 +184,7 @@ class Translator:
         faithful = self.ask("localize.translate", messages, Reply, chunk, number)
         texts = {line.id: faithful[line.id].text for line in chunk}
         notes: dict[str, str] = {}
+        fallbacks: dict[str, list[str]] = {line.id: [] for line in chunk}
         if self.adapt:
             messages = self.prompts["adapt"].render(
                 source_name=self.source.name,
@@ -245,13 +198,18 @@ class Translator:
                     ]
                 ),
             )
-            adapted = self.ask("localize.adapt", messages, AdaptedReply, chunk, number, refine=True)
-            for line in chunk:
-                reply = adapted[line.id]
-                if reply.text.strip() != texts[line.id].strip() and self.may_replace(line, texts[line.id], reply.text):
-                    notes[line.id] = getattr(reply, "note", "").strip() or "adapted"
-                    texts[line.id] = reply.text
-        texts = self.shorten(chunk, texts, glossary, number)
+            try:
+                adapted = self.ask("localize.adapt", messages, AdaptedReply, chunk, number, refine=True)
+            except StructuredOutputError as error:
+                self.failed("adaptation", "the faithful translation", chunk, number, error, fallbacks)
+            else:
+                for line in chunk:
+                    reply = adapted[line.id]
+                    changed = reply.text.strip() != texts[line.id].strip()
+                    if changed and self.may_replace(line, texts[line.id], reply.text):
+                        notes[line.id] = getattr(reply, "note", "").strip() or "adapted"
+                        texts[line.id] = reply.text
+        texts = self.shorten(chunk, texts, glossary, number, fallbacks)
         for line in chunk:
             texts[line.id] = without_run_on(line.text, texts[line.id], partial(self.fits, line))
         return [
@@ -263,13 +221,21 @@ class Translator:
                 text=tidy(texts[line.id]),
                 faithful=tidy(faithful[line.id].text),
                 note=notes.get(line.id, ""),
+                fallback="; ".join(fallbacks[line.id]),
                 glossary=entries_key(self.entries_for(line.text)),
                 written=text_hash(tidy(texts[line.id])),
             )
             for line in chunk
         ]
 
-    def shorten(self, chunk: list[SourceLine], texts: dict[str, str], glossary: str, number: int) -> dict[str, str]:
+    def shorten(
+        self,
+        chunk: list[SourceLine],
+        texts: dict[str, str],
+        glossary: str,
+        number: int,
+        fallbacks: dict[str, list[str]],
+    ) -> dict[str, str]:
         """Lines longer than their reading-speed limit are rewritten shorter (at most twice)."""
         assert self.prompts is not None
         texts = dict(texts)
@@ -284,7 +250,11 @@ class Translator:
                     [{"id": line.id, "text": texts[line.id], "max_characters": int(line.max_units)} for line in long]
                 ),
             )
-            shorter = self.ask("localize.shorten", messages, Reply, long, number, refine=True)
+            try:
+                shorter = self.ask("localize.shorten", messages, Reply, long, number, refine=True)
+            except StructuredOutputError as error:
+                self.failed("shortening", "its longer text", long, number, error, fallbacks)
+                break
             for line in long:
                 candidate = shorter[line.id].text
                 shrinks = self.target.reading_units(candidate) < self.target.reading_units(texts[line.id])
@@ -305,8 +275,32 @@ class Translator:
             glossary=self.glossary_text(self.entries_for(text)),
             lines=as_json([{"id": line_id, "text": text, "max_characters": int(limit)}]),
         )
-        candidate = tidy(self.ask("localize.shorten", messages, Reply, [line], number, refine=True)[line_id].text)
+        try:
+            reply = self.ask("localize.shorten", messages, Reply, [line], number, refine=True)
+        except StructuredOutputError as error:
+            self.failed("shortening for the dub", "its text", [line], number, error)
+            return text  # the dub stretches what there is, and its report shows any overflow
+        candidate = tidy(reply[line_id].text)
         return candidate if self.may_replace(line, text, candidate) else text
+
+    def failed(
+        self,
+        what: str,
+        keeps: str,
+        lines: Sequence[SourceLine],
+        number: int,
+        error: StructuredOutputError,
+        fallbacks: dict[str, list[str]] | None = None,
+    ) -> None:
+        """A refining pass gave no usable reply for ``lines``: they keep ``keeps``. Recorded on each
+        line (qc lists it) and as a warning; the run goes on, since the lines are usable as they are."""
+        reason = f"{what} failed ({error.problem or error})"
+        for line in lines:
+            if fallbacks is not None:
+                fallbacks[line.id].append(f"{reason}; kept {keeps}")
+        ids = [line.id for line in lines]
+        which = ids[0] if len(ids) == 1 else f"{len(ids)} lines {ids[0]} … {ids[-1]}"
+        self.warnings.append(f"episode {number}, {which}: {reason}; they keep {keeps}")
 
     def may_replace(self, line: SourceLine, current: str, candidate: str) -> bool:
         """Whether a refining pass (adapt, shorten) may replace ``current``: the candidate says
@@ -366,9 +360,9 @@ class Translator:
                 for problem in adherence_problems(by_id[item.id].text, item.text, self.glossary, self.target)
             ]
 
-        pattern = f"^[{self.target.characters}]*$" if self.target.characters else None
-        reply_type = pinned(reply_type, ids, [int(line.max_units * 2) + 40 for line in chunk], pattern)
-        options: dict[str, Any] = {"episode": number, "max_tokens": 120 + 90 * len(chunk), "temperature": 0.2}
+        reply_type = pinned(reply_type, ids, [text_cap(line.max_units) for line in chunk], self.target.characters)
+        budget = reply_tokens(reply_type.model_json_schema(), self.target.counting)
+        options: dict[str, Any] = {"episode": number, "max_tokens": budget, "temperature": 0.2}
         if refine:
             reply = self.gateway.structured(stage, messages, reply_type, check=same_ids, **options)
             return {item.id: item for item in reply.lines}  # type: ignore[attr-defined]

@@ -62,6 +62,9 @@ class ProviderTable(BaseModel):
     retry_base_seconds: float = Field(default=1.0, ge=0, le=60, description="First backoff; doubles per retry")
     concurrency: int = Field(default=2, ge=1, le=64, description="Calls in flight at once, across workers")
     requests_per_minute: int = Field(default=0, ge=0, description="0 = no limit")
+    max_output_tokens: int = Field(
+        default=0, ge=0, description="The model's limit on a reply's tokens: larger requests are clamped (0 = none)"
+    )
     price: PriceSettings = PriceSettings()
 
     @field_validator("base_url")

@@ -21,6 +21,7 @@ number of times by sending the problems back to the model.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -69,6 +70,10 @@ MAX_PROBLEMS_SENT = 8
 
 class StructuredOutputError(ProviderError):
     """The model kept returning output that does not fit the schema or the bible."""
+
+    def __init__(self, message: str, problem: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem  # the last problem alone, for a caller that carries on without the reply
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,7 @@ class Gateway:
         using: str | None = None,
     ) -> ChatResult:
         """``using`` names a provider directly instead of the stage's (e.g. `providers test`)."""
+        request = self._within_output_limit(stage, request, using)
         call, provider, table = self._plan("chat", stage, request, episode, note, using)
 
         def invoke() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -222,6 +228,15 @@ class Gateway:
 
         answer = self._run(call, invoke)
         return ChatResult(**answer)
+
+    def _within_output_limit(self, stage: str, request: ChatRequest, using: str | None = None) -> ChatRequest:
+        """``request`` asking for no more than the provider's max_output_tokens (a larger request is an
+        error on many OpenAI-compatible services); clamped before the cache key is made."""
+        name = using or self.provider_name(stage)
+        limit = 0 if name in NO_AI else self.table(name).max_output_tokens
+        if limit and request.max_tokens > limit:
+            return dataclasses.replace(request, max_tokens=limit)
+        return request
 
     def image(
         self, stage: str, request: ImageRequest, *, episode: int | None = None, using: str | None = None
@@ -290,15 +305,17 @@ class Gateway:
                     conversation += [("assistant", result.text[:6000]), ("user", repair_message(problems))]
         provider = self.provider(stage)
         who = f"{provider.name} ({provider.model})" if provider else stage
+        last = problems[0] if problems else "unknown"
         raise StructuredOutputError(
             f"{who} gave no valid {reply_type.__name__} for {stage} after {repairs} repairs; last problem: "
-            f"{problems[0] if problems else 'unknown'}. What finished is kept; try a stronger model or raise "
-            f"ai.max_repairs in microdrama.toml"
+            f"{last}. What finished is kept; try a stronger model or raise ai.max_repairs in microdrama.toml",
+            problem=last,
         )
 
     # -- estimates (for --dry-run) ----------------------------------------------------
 
     def estimate_chat(self, stage: str, request: ChatRequest) -> Estimate:
+        request = self._within_output_limit(stage, request)
         prompt = sum(estimate_tokens(content) for _, content in request.messages)
         return self._estimate(
             self._plan("chat", stage, request)[0], prompt_tokens=prompt, completion_tokens=request.max_tokens
