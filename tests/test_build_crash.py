@@ -197,7 +197,7 @@ def test_a_render_made_for_inputs_no_longer_wanted_is_never_published(built: Pat
     timeline = json.loads((out / "ep001.timeline.json").read_text(encoding="utf-8"))
     render = {
         "root": str(built),
-        "ass": None,
+        "ass": str(out / "ep001.zh.ass"),
         "out": str(video),
         "loudness_lufs": -14.0,
         "name": "render:1",
@@ -211,7 +211,7 @@ def test_a_render_made_for_inputs_no_longer_wanted_is_never_published(built: Pat
     assert result.code == 0 and "│ 1       │ up to date" in result.out, result.out + result.err
     assert digest(video) == before
 
-    # The render for the wanted inputs is published (and the summary stays "up to date").
+    # A render for the inputs still wanted is published.
     video.unlink()
     assert work.render(timeline=timeline, key=keys["render:1"], **render) is True
     assert video.is_file() and partials(out, 1) == []
