@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from pathlib import Path
 
+from microdrama.errors import MicrodramaError
 from microdrama.evaluate import page, svg
 from microdrama.evaluate.catalog import Progress, series_text
 from microdrama.evaluate.catalog_page import thin_note
@@ -24,6 +25,7 @@ from microdrama.evaluate.tropes import trope_names
 from microdrama.localize.series import load_series
 from microdrama.project.atomic import write_text_atomic
 from microdrama.render.probe import probe
+from microdrama.timeline.files import read_timeline, timeline_path
 from microdrama.timeline.model import Timeline
 
 REPORT_VERSION = 2  # 2: reviews, novelty against a catalog, tension points per episode
@@ -81,20 +83,25 @@ def evaluate_project(
 def publication_checks(out_dir: Path, numbers: list[int]) -> dict[str, str]:
     """What the built episodes carry, read from the files themselves: the licence line
     (备案号) in episode 1's opening and the AI-generated notice on every AI-made episode."""
-    built = [(n, out_dir / f"ep{n:03d}.timeline.json", out_dir / f"ep{n:03d}.mp4") for n in numbers]
-    built = [(n, timeline, video) for n, timeline, video in built if timeline.is_file() and video.is_file()]
-    if not built:
+    paths = [(n, timeline_path(out_dir, n), out_dir / f"ep{n:03d}.mp4") for n in numbers]
+    paths = [(n, timeline, video) for n, timeline, video in paths if timeline.is_file() and video.is_file()]
+    if not paths:
         return {"published files": "not built yet: run `microdrama build` to check the licence line and AI labels"}
+    built: list[tuple[int, Timeline, Path]] = []
+    for number, path, video in paths:
+        try:
+            built.append((number, read_timeline(path), video))
+        except MicrodramaError as error:
+            return {"published files": f"cannot check: {error}"}
     checks: dict[str, str] = {}
-    first = Timeline.model_validate_json(built[0][1].read_text(encoding="utf-8"))
-    if built[0][0] == 1:
-        tags = probe(built[0][2]).metadata
+    first_number, first, first_video = built[0]
+    if first_number == 1:
+        tags = probe(first_video).metadata
         ok = bool(first.licence.strip()) and bool(tags.get("copyright", "").strip())
         checks["licence line (备案号) in episode 1"] = "present" if ok else "MISSING: set render.licence"
     unlabelled = []
-    for number, timeline_path, video in built:
-        ai_made = Timeline.model_validate_json(timeline_path.read_text(encoding="utf-8")).ai_generated
-        if ai_made and "AI-generated" not in probe(video).metadata.get("comment", ""):
+    for number, timeline, video in built:
+        if timeline.ai_generated and "AI-generated" not in probe(video).metadata.get("comment", ""):
             unlabelled.append(number)
     checks["AI-generated notice on AI-made episodes"] = (
         f"MISSING in episodes {unlabelled}: rebuild them" if unlabelled else "present wherever AI made content"

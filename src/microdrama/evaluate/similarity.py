@@ -558,7 +558,7 @@ class CatalogIndex:
             data = (folder / INDEX_ARRAYS).read_bytes()
         except FileNotFoundError as error:
             raise ValidationError(f"{folder}: no catalog index here ({INDEX_JSON} and {INDEX_ARRAYS})") from error
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, RecursionError) as error:
             raise ValidationError(f"{folder}: the catalog index is damaged ({error}); rebuild it") from error
         if (
             not isinstance(header, dict)
@@ -570,7 +570,7 @@ class CatalogIndex:
             raise ValidationError(f"{folder}: the catalog index's two files do not belong together; rebuild it")
         try:
             arrays = np.load(io.BytesIO(data), allow_pickle=False)
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, RecursionError) as error:
             raise ValidationError(f"{folder}: the catalog index is damaged ({error}); rebuild it") from error
         with arrays:
             try:

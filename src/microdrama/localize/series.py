@@ -18,6 +18,7 @@ from microdrama.model.common import NARRATOR
 from microdrama.model.script import Episode
 from microdrama.project.folder import Project
 from microdrama.project.yamlio import save_model
+from microdrama.timeline.files import read_timeline, timeline_path
 from microdrama.timeline.model import Timeline
 
 TRANSLATION_HEADER = (
@@ -102,10 +103,10 @@ def series_line(bible: Bible) -> str:
 
 
 def timeline_of(project: Project, episode: Episode) -> Timeline:
-    path = project.out_dir / f"ep{episode.number:03d}.timeline.json"
+    path = timeline_path(project.out_dir, episode.number)
     if not path.exists():
         raise ProjectError(
             f"episode {episode.number} has not been built; run `microdrama build {project.root}` first "
             "(localized subtitles keep the original timing)"
         )
-    return Timeline.model_validate_json(path.read_text(encoding="utf-8"))
+    return read_timeline(path)

@@ -226,7 +226,7 @@ class Project:
     def _recorded(self) -> dict[str, str]:
         try:
             recorded = json.loads(self._written_manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {}
         return recorded if isinstance(recorded, dict) else {}
 

@@ -79,6 +79,8 @@ def load_workflow(path: Path, shown: str, provider: str) -> Workflow:
     except json.JSONDecodeError as error:
         at = f"line {error.lineno}, column {error.colno}"
         raise ProviderError(f"{where} is not valid JSON ({at}: {error.msg})") from error
+    except RecursionError:
+        raise ProviderError(f"{where} is nested too deeply to be a ComfyUI workflow") from None
     if isinstance(nodes, dict) and "nodes" in nodes and "links" in nodes:
         raise ProviderError(
             f"{where} is in ComfyUI's UI format; export it with Workflow → Export (API), "

@@ -141,11 +141,12 @@ def _qc_by_line(project: Project, target: Language, number: int) -> dict[str, li
     path = project.out_dir / target.code / "qc.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except ValueError:
+    except (OSError, ValueError, RecursionError):
         return {}
+    violations = data.get("violations") if isinstance(data, dict) else None
     found: dict[str, list[dict[str, Any]]] = {}
-    for violation in data.get("violations", []):
-        if violation.get("episode") == number:
+    for violation in violations if isinstance(violations, list) else []:  # another version's shape: no marks
+        if isinstance(violation, dict) and violation.get("episode") == number:
             found.setdefault(str(violation.get("cue", "")).split("#")[0], []).append(violation)
     return found
 
@@ -158,6 +159,6 @@ def _approvals(project: Project, target: Language) -> dict[str, Any]:
     path = _approvals_path(project, target)
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except ValueError:
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -22,6 +22,7 @@ from microdrama.project.folder import Project, check_references
 from microdrama.project.paths import OutsideProject, inside_project
 from microdrama.project.yamlio import load_yaml
 from microdrama.studio.edits import episode_path, file_version
+from microdrama.timeline.files import read_timeline, timeline_path
 from microdrama.timeline.model import Timeline
 
 
@@ -171,14 +172,12 @@ class ProjectState:
 
     def timeline(self, number: int) -> Timeline | None:
         """The built timeline of an episode (None before its first build, or if unreadable)."""
-        path = self.project.out_dir / f"ep{number:03d}.timeline.json"
+        path = timeline_path(self.project.out_dir, number)
         if not path.is_file():
             return None
         try:
-            timeline: Timeline = self._cached(
-                path, lambda p: Timeline.model_validate_json(p.read_text(encoding="utf-8"))
-            )
-        except ValueError:
+            timeline: Timeline = self._cached(path, read_timeline)
+        except MicrodramaError:
             return None
         return timeline
 
