@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import resource
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,8 +30,14 @@ class Run:
     err: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> Run:
-    """Run `python -m microdrama` in a subprocess, exactly as a user's shell would."""
+def run_cli(*args: str | Path, cwd: Path | None = None, memory_cap: int | None = None) -> Run:
+    """Run `python -m microdrama` in a subprocess, exactly as a user's shell would; `memory_cap`
+    bounds its address space in bytes, so a memory-bomb regression fails the test, not the machine."""
+
+    def cap() -> None:
+        if memory_cap is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
     completed = subprocess.run(
         [sys.executable, "-m", "microdrama", *map(str, args)],
@@ -38,6 +46,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> Run:
         cwd=cwd,
         env=env,
         timeout=300,
+        preexec_fn=cap if memory_cap is not None else None,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
@@ -48,6 +57,20 @@ def adapt_sample(folder: Path, episodes: int = 3) -> Path:
     assert run_cli("init", project, "--from", STORIES / "zh-story.txt").code == 0
     assert run_cli("adapt", project, "--episodes", str(episodes), "--minutes", "1").code == 0
     return project
+
+
+@pytest.fixture(scope="module")
+def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample series, adapted once per test module (a module may define its own instead)."""
+    return adapt_sample(tmp_path_factory.mktemp("adapted"))
+
+
+@pytest.fixture
+def project(adapted: Path, tmp_path: Path) -> Path:
+    """A private copy of the module's adapted series, for a test that changes it."""
+    copy = tmp_path / "series"
+    shutil.copytree(adapted, copy)
+    return copy
 
 
 @pytest.fixture

@@ -4,13 +4,10 @@ with one line naming the file, and every file written reads back the same in YAM
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import resource
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,40 +26,14 @@ from microdrama.project.folder import Project
 from microdrama.project.yamlio import FLOW_KEYS, FLOW_LISTS, load_yaml, save_model
 from microdrama.studio.server import running
 from microdrama.studio.state import ProjectState
-from tests.conftest import Run, adapt_sample
+from tests.conftest import Run, run_cli
 
 ALIASES = "aliases (&/*) are not allowed in project files"
 MEMORY_CEILING = 3 * 1024**3  # bytes of address space for a CLI run: a bomb fails the test, not the machine
 
 
-@pytest.fixture(scope="module")
-def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return adapt_sample(tmp_path_factory.mktemp("hardening"))
-
-
-@pytest.fixture
-def project(adapted: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "series"
-    shutil.copytree(adapted, copy)
-    return copy
-
-
 def run_bounded(*args: str | Path) -> Run:
-    """The real CLI in a subprocess whose memory is capped, so a regression cannot take the machine down."""
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CEILING, MEMORY_CEILING))
-
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "-m", "microdrama", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        preexec_fn=cap,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+    return run_cli(*args, memory_cap=MEMORY_CEILING)
 
 
 @pytest.fixture

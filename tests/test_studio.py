@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -16,20 +15,8 @@ import pytest
 
 from microdrama.studio.security import MAX_BODY_BYTES
 from microdrama.studio.server import Served, running
-from tests.conftest import adapt_sample, run_cli
+from tests.conftest import run_cli
 from tests.studio_helpers import page_form
-
-
-@pytest.fixture(scope="module")
-def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return adapt_sample(tmp_path_factory.mktemp("studio"))
-
-
-@pytest.fixture
-def project(adapted: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "series"
-    shutil.copytree(adapted, copy)
-    return copy
 
 
 @pytest.fixture

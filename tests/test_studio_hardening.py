@@ -8,7 +8,6 @@ import contextlib
 import logging
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,20 +21,8 @@ import yaml
 
 from microdrama.studio.security import MAX_BODY_BYTES
 from microdrama.studio.server import Served, running
-from tests.conftest import STORIES, adapt_sample, run_cli
+from tests.conftest import STORIES, run_cli
 from tests.studio_helpers import page_form
-
-
-@pytest.fixture(scope="module")
-def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return adapt_sample(tmp_path_factory.mktemp("hardening"))
-
-
-@pytest.fixture
-def project(adapted: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "series"
-    shutil.copytree(adapted, copy)
-    return copy
 
 
 @pytest.fixture

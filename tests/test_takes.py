@@ -30,13 +30,6 @@ def adapted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return adapt_sample(tmp_path_factory.mktemp("takes"), episodes=1)
 
 
-@pytest.fixture
-def project(adapted: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "series"
-    shutil.copytree(adapted, copy)
-    return copy
-
-
 def first_speaking_shot(root: Path) -> Shot:
     project = Project.open(root)
     episode = project.load_episodes(project.load_bible())[0]
