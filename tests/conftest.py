@@ -30,9 +30,10 @@ class Run:
     err: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, memory_cap: int | None = None) -> Run:
+def run_cli(*args: str | Path, cwd: Path | None = None, memory_cap: int | None = None, timeout: float = 300) -> Run:
     """Run `python -m microdrama` in a subprocess, exactly as a user's shell would; `memory_cap`
-    bounds its address space in bytes, so a memory-bomb regression fails the test, not the machine."""
+    bounds its address space in bytes, so a memory-bomb regression fails the test, not the machine;
+    `timeout` is longer for runs through the model on a busy machine."""
 
     def cap() -> None:
         if memory_cap is not None:
@@ -45,7 +46,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None, memory_cap: int | None =
         text=True,
         cwd=cwd,
         env=env,
-        timeout=300,
+        timeout=timeout,
         preexec_fn=cap if memory_cap is not None else None,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)

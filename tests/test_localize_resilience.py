@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +47,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-def run_long(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """The real CLI, as run_cli, with time for two episodes through the model on a busy machine."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    command = [sys.executable, "-m", "microdrama", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800, check=False)
-
-
 def yaml_of(path: Path) -> dict[str, object]:
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
@@ -77,9 +67,9 @@ def test_a_cut_off_adaptation_keeps_the_faithful_lines_says_so_and_finishes_ever
     config = built / "microdrama.toml"
     config.write_text(config.read_text(encoding="utf-8") + TIGHT_ADAPTER, encoding="utf-8")
 
-    result = run_long("localize", built, "--to", "en", "--no-video", "--no-dub")
-    assert result.returncode == 0, result.stderr + result.stdout
-    out = " ".join(result.stdout.split())  # rich wraps long notes
+    result = run_cli("localize", built, "--to", "en", "--no-video", "--no-dub", timeout=1800)
+    assert result.code == 0, result.err + result.out
+    out = " ".join(result.out.split())  # rich wraps long notes
     assert "adaptation failed" in out and CUT_OFF in out, out
 
     fallback: list[tuple[int, str]] = []
