@@ -11,7 +11,6 @@ left over from a killed or older build can never replace the output of newer inp
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from microdrama.build.cache import read_json, write_json_atomic
 from microdrama.errors import MicrodramaError
+from microdrama.project.filelock import exclusive_lock
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,16 @@ class Outputs:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Held for a few file operations; the kernel releases it if the holder is killed."""
+
+        def cannot(error: OSError) -> MicrodramaError:
+            return MicrodramaError(f"cannot write in {self.state}: {error.strerror}; check permissions")
+
         try:
             self.state.mkdir(parents=True, exist_ok=True)
-            handle = os.open(self.state / ".publish.lock", os.O_CREAT | os.O_RDWR, 0o644)
         except OSError as error:
-            raise MicrodramaError(f"cannot write in {self.state}: {error.strerror}; check permissions") from error
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            raise cannot(error) from error
+        with exclusive_lock(self.state / ".publish.lock", cannot):
             yield
-        finally:
-            os.close(handle)
 
 
 def _keys(path: Path) -> dict[str, str]:

@@ -13,7 +13,6 @@ the next command that opens the project finishes a change a crash or `kill -9` c
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from microdrama.errors import MicrodramaError, ProjectError
 from microdrama.project.atomic import write_text_atomic
+from microdrama.project.filelock import exclusive_lock
 
 CHANGE_FOLDER = ".unfinished-change"
 JOURNAL = "journal.json"
@@ -194,15 +194,12 @@ def _checked(relative: str) -> PurePosixPath:
 def _locked(root: Path) -> Iterator[None]:
     """One change at a time per project; held for the few renames of a change, so waiting is short.
     The lock is on the project folder itself and dies with the process that holds it."""
-    try:
-        handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as error:
-        raise ProjectError(_cannot("open", root, error) + "; check permissions") from error
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+
+    def cannot(error: OSError) -> ProjectError:
+        return ProjectError(_cannot("open", root, error) + "; check permissions")
+
+    with exclusive_lock(root, cannot):
         yield
-    finally:
-        os.close(handle)
 
 
 def _sync_tree(folder: Path) -> None:

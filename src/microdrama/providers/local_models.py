@@ -10,7 +10,6 @@ atomically; an flock keeps two processes from assembling the same model at once.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import importlib.util
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from microdrama.errors import ProviderError
 from microdrama.project.atomic import new_temp_file
+from microdrama.project.filelock import exclusive_lock
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
@@ -133,16 +133,16 @@ def _is_complete(target: Path, spec: ModelSpec) -> bool:
 
 @contextlib.contextmanager
 def _locked(folder: Path, spec: ModelSpec) -> Iterator[None]:
+
+    def cannot(error: OSError) -> ProviderError:
+        return ProviderError(f"cannot write the model cache {folder}: {error.strerror}")
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = os.open(folder / f".{spec.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
     except OSError as error:
-        raise ProviderError(f"cannot write the model cache {folder}: {error.strerror}") from error
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # blocks: the other process is doing our work for us
+        raise cannot(error) from error
+    with exclusive_lock(folder / f".{spec.name}.lock", cannot):  # waits: the other process does our work
         yield
-    finally:
-        os.close(handle)
 
 
 def _write_verified(spec: ModelSpec, parts: list[Path], target: Path, progress: Progress | None) -> None:

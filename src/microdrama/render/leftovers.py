@@ -57,7 +57,16 @@ def _running(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # someone else's process
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed worker is a zombie until whoever adopted it reaps it; it will never finish its render."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False  # no /proc (not Linux): trust kill(0)
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _owned(path: Path) -> bool:

@@ -9,9 +9,7 @@ atomically, so a build reading an episode sees the old file or the new one, neve
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from microdrama.build.takes import Takes, TakeTarget, describe
 from microdrama.errors import MicrodramaError, ValidationError
 from microdrama.model.common import NARRATOR, Emotion, Framing
 from microdrama.model.script import Episode, Line, Shot
+from microdrama.project.filelock import exclusive_lock
 from microdrama.project.folder import Project, episode_file_name
 
 MAX_LINE_CHARS = 500
@@ -77,19 +76,19 @@ def episode_path(project: Project, number: int) -> Path:
 def project_write_lock(project: Project) -> Iterator[None]:
     """One writer at a time: this server's threads, and any other studio on the project."""
     with _process_lock:
-        try:
-            project.build_dir.mkdir(parents=True, exist_ok=True)
-            handle = os.open(project.build_dir / ".studio.lock", os.O_CREAT | os.O_RDWR, 0o644)
-        except OSError as error:
-            raise NotWritable(
+
+        def cannot(error: OSError) -> NotWritable:
+            return NotWritable(
                 f"the project folder is not writable: {project.root}: {error.strerror}; nothing was saved "
                 "(check the folder's permissions, or whether its disk is mounted read-only)"
-            ) from error
+            )
+
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            project.build_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise cannot(error) from error
+        with exclusive_lock(project.build_dir / ".studio.lock", cannot):
             yield
-        finally:
-            os.close(handle)
 
 
 def edit_line(project: Project, number: int, version: str, edit: LineEdit) -> str:
