@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from microdrama.build.cache import read_json
 from microdrama.errors import ProjectError, ProviderError, ValidationError
 from microdrama.evaluate.report import publication_checks
 from microdrama.evaluate.similarity import INDEX_ARRAYS, INDEX_JSON, CatalogIndex
@@ -63,3 +64,9 @@ def test_odd_build_records_are_ignored_not_fatal(tmp_path: Path) -> None:
     for shape in ("[1, 2]", '{"violations": {"a": 1}}', '{"violations": [1, "x"]}', DEEP_JSON):
         qc.write_text(shape, encoding="utf-8")
         assert _qc_by_line(project, language("en"), 1) == {}
+
+
+def test_a_build_record_nested_too_deep_reads_as_no_record(tmp_path: Path) -> None:
+    record = tmp_path / "wanted.json"
+    record.write_text(DEEP_JSON, encoding="utf-8")
+    assert read_json(record) is None
